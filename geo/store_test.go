@@ -1,0 +1,175 @@
+package geo_test
+
+import (
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	orbgeo "github.com/paulmach/orb"
+
+	"beibeimap/geo"
+)
+
+func date(t *testing.T, s string) time.Time {
+	t.Helper()
+	d, err := geo.ParseDate("date", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// fixture is two versions of a "district" layout: before 2026-01-25 the
+// square [0,10]² is split into west (0–5) and east (5–10); from then on the
+// west district grows to 0–7 and the east one shrinks. A multipolygon
+// feature has a far-away island.
+func fixture(t *testing.T) *geo.Snapshot {
+	t.Helper()
+	cut := date(t, "2026-01-25")
+	before := geo.Interval{To: cut.AddDate(0, 0, -1)}
+	after := geo.Interval{From: cut}
+	feat := func(id string, g orbgeo.Geometry, iv geo.Interval) *geo.Feature {
+		return &geo.Feature{ID: id, Collection: "districts", Geometry: g, Valid: iv, Properties: map[string]any{"name": id}}
+	}
+	districts := &geo.Collection{ID: "districts", Features: []*geo.Feature{
+		feat("west-old", orbgeo.Polygon{square(0, 0, 5, 10)}, before),
+		feat("east-old", orbgeo.MultiPolygon{{square(5, 0, 10, 10)}, {square(50, 50, 51, 51)}}, before),
+		feat("west-new", orbgeo.Polygon{square(0, 0, 7, 10)}, after),
+		feat("east-new", orbgeo.Polygon{square(7, 0, 10, 10)}, after),
+	}}
+	sites := &geo.Collection{ID: "sites", Features: []*geo.Feature{
+		{ID: "a", Collection: "sites", Geometry: orbgeo.Point{6, 5}},
+		{ID: "b", Collection: "sites", Geometry: orbgeo.Point{6, 6}},
+		{ID: "road", Collection: "sites", Geometry: orbgeo.LineString{{0, 2}, {10, 2}}},
+	}}
+	s, err := geo.NewSnapshot([]*geo.Collection{districts, sites})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func containing(s *geo.Snapshot, pt orbgeo.Point, d time.Time) []string {
+	var ids []string
+	s.Containing(pt, d, func(f *geo.Feature) bool {
+		ids = append(ids, f.ID)
+		return true
+	})
+	return ids
+}
+
+func TestSnapshotContaining(t *testing.T) {
+	s := fixture(t)
+	tests := []struct {
+		name string
+		pt   orbgeo.Point
+		date string
+		want []string
+	}{
+		{"before the change, west", orbgeo.Point{6, 5}, "2025-06-01", []string{"east-old"}},
+		{"after the change, same point", orbgeo.Point{6, 5}, "2026-01-25", []string{"west-new"}},
+		{"last day of the old layout", orbgeo.Point{6, 5}, "2026-01-24", []string{"east-old"}},
+		{"island of a multipolygon", orbgeo.Point{50.5, 50.5}, "2025-06-01", []string{"east-old"}},
+		{"island gone after", orbgeo.Point{50.5, 50.5}, "2026-06-01", nil},
+		{"shared border goes east", orbgeo.Point{5, 5}, "2025-06-01", []string{"east-old"}},
+		{"outside", orbgeo.Point{-1, 5}, "2026-06-01", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := containing(s, tc.pt, date(t, tc.date))
+			if len(got) != len(tc.want) || (len(got) > 0 && got[0] != tc.want[0]) {
+				t.Errorf("Containing(%v, %s) = %v, want %v", tc.pt, tc.date, got, tc.want)
+			}
+		})
+	}
+	if got := containing(s, orbgeo.Point{6, 5}, time.Time{}); len(got) != 2 {
+		t.Errorf("zero date should match every version, got %v", got)
+	}
+}
+
+func TestSnapshotNearby(t *testing.T) {
+	s := fixture(t)
+	// One degree is ~111 km; the sites are 1 and ~1.41 degrees from (5,5).
+	got := s.Nearby(orbgeo.Point{5, 5}, 120e3, time.Time{}, 0, "sites")
+	if len(got) != 1 || got[0].Feature.ID != "a" {
+		t.Fatalf("Nearby 120 km = %+v, want only site a", got)
+	}
+	got = s.Nearby(orbgeo.Point{5, 5}, 400e3, time.Time{}, 0, "sites")
+	if len(got) != 3 || got[0].Feature.ID != "a" || got[1].Feature.ID != "b" || got[2].Feature.ID != "road" {
+		t.Fatalf("Nearby 400 km order = %+v, want a, b, road", got)
+	}
+	if got[0].Meters < 110e3 || got[0].Meters > 112e3 {
+		t.Errorf("distance to a = %.0f m, want about 111 km", got[0].Meters)
+	}
+	if got := s.Nearby(orbgeo.Point{5, 5}, 400e3, time.Time{}, 2, "sites"); len(got) != 2 {
+		t.Errorf("limit 2 returned %d", len(got))
+	}
+}
+
+func TestNewSnapshotRejects(t *testing.T) {
+	pt := orbgeo.Point{1, 1}
+	tests := []struct {
+		name string
+		cols []*geo.Collection
+	}{
+		{"duplicate feature id", []*geo.Collection{{ID: "c", Features: []*geo.Feature{{ID: "x", Collection: "c", Geometry: pt}, {ID: "x", Collection: "c", Geometry: pt}}}}},
+		{"missing geometry", []*geo.Collection{{ID: "c", Features: []*geo.Feature{{ID: "x", Collection: "c"}}}}},
+		{"out of range", []*geo.Collection{{ID: "c", Features: []*geo.Feature{{ID: "x", Collection: "c", Geometry: orbgeo.Point{200, 1}}}}}},
+		{"bad interval", []*geo.Collection{{ID: "c", Features: []*geo.Feature{{ID: "x", Collection: "c", Geometry: pt,
+			Valid: geo.Interval{From: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}}}}}},
+		{"duplicate collection", []*geo.Collection{{ID: "c"}, {ID: "c"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := geo.NewSnapshot(tc.cols); !errors.Is(err, geo.ErrInvalid) {
+				t.Errorf("NewSnapshot error = %v, want ErrInvalid", err)
+			}
+		})
+	}
+}
+
+// TestStoreSwapWhileReading swaps snapshots while readers query; run with
+// -race to check that readers need no lock.
+func TestStoreSwapWhileReading(t *testing.T) {
+	a, b := fixture(t), fixture(t)
+	st := geo.NewStore(a)
+	var wg sync.WaitGroup
+	for r := 0; r < 4; r++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 2000; i++ {
+				snap := st.Snapshot()
+				if got := containing(snap, orbgeo.Point{1, 1}, time.Time{}); len(got) != 2 {
+					t.Errorf("reader saw %v", got)
+					return
+				}
+			}
+		}()
+	}
+	for i := 0; i < 200; i++ {
+		if i%2 == 0 {
+			st.Swap(b)
+		} else {
+			st.Swap(a)
+		}
+	}
+	wg.Wait()
+	if st.Swap(nil) == nil || st.Snapshot() == nil {
+		t.Error("Swap(nil) must keep the published snapshot")
+	}
+	if a.Version() != b.Version() {
+		t.Error("identical data must have identical versions")
+	}
+}
+
+func TestIntervalContains(t *testing.T) {
+	iv := geo.Interval{From: date(t, "2026-01-25")}
+	if iv.Contains(date(t, "2026-01-24")) || !iv.Contains(date(t, "2026-01-25")) || !iv.Contains(date(t, "2099-01-01")) {
+		t.Errorf("open-ended interval %s misbehaves", iv)
+	}
+	if iv.String() != "2026-01-25/.." {
+		t.Errorf("String = %q", iv.String())
+	}
+}
