@@ -1,0 +1,73 @@
+# beibeimap — the two commands a newcomer needs are `make run` and `make test`.
+# Both work on a fresh Debian machine after a clone (as root, or with sudo for
+# the test dependencies): make fetches Go modules and npm packages itself,
+# and `make test` installs the real clients it tests against (.ci/deps).
+
+GO      ?= go
+ADDR    ?= 127.0.0.1:8080
+BIN     := bin/beibeimap
+WEBDIST := web/dist/index.html
+
+.PHONY: run build web data check test test-go test-e2e deps bench bench-http bench-ogc fmt vet clean
+
+## run: serve the embedded default data on http://$(ADDR)
+run: web
+	$(GO) run ./cmd/beibeimap serve --addr $(ADDR)
+
+## build: the pure-Go server binary (no C library needed)
+build: web
+	$(GO) build -o $(BIN) ./cmd/beibeimap
+
+## web: install the front end's npm packages and bundle the map page into web/dist
+web: $(WEBDIST)
+
+$(WEBDIST): web/package.json web/package-lock.json $(shell find web/src -type f 2>/dev/null) $(wildcard web/build.mjs)
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+## data: rebuild every served layer from data/sources (needs GEOS: libgeos-dev)
+data:
+	$(GO) run -tags geos ./cmd/beibeimap data build
+
+## check: validate the embedded dataset
+check:
+	$(GO) run -tags geos ./cmd/beibeimap data check
+
+## deps: install the test dependencies (GEOS, GDAL, QGIS, Chromium, wrk)
+deps:
+	bash .ci/deps
+
+## test: every test — Go unit, golden, GDAL and QGIS client tests, then the browser tests
+test: deps web test-go test-e2e
+
+test-go:
+	BEIBEIMAP_REQUIRE_CLIENTS=1 $(GO) test -tags geos -count=1 ./...
+
+test-e2e: $(BIN)-e2e
+	cd web && BEIBEIMAP_BIN=$(CURDIR)/$(BIN)-e2e node --test e2e/
+
+$(BIN)-e2e: web FORCE
+	$(GO) build -o $@ ./cmd/beibeimap
+
+FORCE:
+
+## bench: Go benchmarks of the spatial core (ratios against brute force in the same run)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./geo/...
+
+## bench-http: /lookup under load against a bare net/http baseline, with start-up time and memory
+bench-http: web
+	bash .ci/loadbench
+
+## bench-ogc: OGC items and CQL2 queries under load against the same baseline
+bench-ogc: web
+	bash .ci/loadbench-ogc
+
+fmt:
+	gofmt -l -w $$(git ls-files '*.go')
+
+vet:
+	$(GO) vet -tags geos ./...
+
+clean:
+	rm -rf bin web/node_modules web/e2e/output
+	find web/dist -type f ! -name README.txt -delete

@@ -1,0 +1,120 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"beibeimap/geo"
+	"beibeimap/tiles"
+)
+
+// Config holds what a Server depends on. Store is required; every other
+// field has a usable zero value.
+type Config struct {
+	// Store publishes the data snapshot the server answers from.
+	Store *geo.Store
+	// Logger receives request failures; nil discards them.
+	Logger *slog.Logger
+	// CORSOrigins lists the origins allowed to call the API from a browser;
+	// "*" allows any. Empty disables CORS headers.
+	CORSOrigins []string
+	// Basemap is an optional raster tile URL template ({z}/{x}/{y}) offered
+	// by the map page; empty means no basemap.
+	Basemap string
+	// Now returns the current time; nil means time.Now. "Today" is the
+	// calendar date in China Standard Time (UTC+8) of Now.
+	Now func() time.Time
+	// MaxBody bounds request bodies in bytes; 0 means DefaultMaxBody.
+	MaxBody int64
+}
+
+// DefaultMaxBody is the default bound of a request body (8 MiB).
+const DefaultMaxBody = 8 << 20
+
+// chinaTime is China Standard Time, fixed at UTC+8 (no daylight saving
+// since 1991), so that no time zone database is needed.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// Server serves the HTTP API. It is safe for concurrent use; it implements
+// http.Handler.
+type Server struct {
+	cfg   Config
+	store *geo.Store
+	log   *slog.Logger
+	e     *echo.Echo
+	tiles *tiles.Cache
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// New returns a Server answering from cfg.Store.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, e: echo.New(), tiles: tiles.NewCache(tileCacheSize)}
+	s.e.HideBanner = true
+	s.e.HidePort = true
+	s.e.HTTPErrorHandler = s.handleError
+	s.e.Use(middleware.Recover())
+	if len(cfg.CORSOrigins) > 0 {
+		s.e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+			AllowOrigins:  cfg.CORSOrigins,
+			AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodOptions},
+			ExposeHeaders: []string{"ETag", "Link", "Content-Crs", "OGC-NumberMatched"},
+		}))
+	}
+	s.e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	s.routes()
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.e.ServeHTTP(w, r) }
+
+// snapshot returns the current data snapshot, or an error wrapping
+// geo.ErrUnavailable before any data is loaded.
+func (s *Server) snapshot() (*geo.Snapshot, error) {
+	snap := s.store.Snapshot()
+	if snap == nil {
+		return nil, &geo.InputError{Detail: "no data loaded yet", Kind: geo.ErrUnavailable}
+	}
+	return snap, nil
+}
+
+// today is the current calendar date in China, at midnight UTC like every
+// date of package geo.
+func (s *Server) today() time.Time {
+	y, m, d := s.cfg.Now().In(chinaTime).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// get registers h for GET and HEAD on path: every GET route answers HEAD.
+func (s *Server) get(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	s.e.GET(path, h, m...)
+	s.e.HEAD(path, h, m...)
+}
+
+// handleHealth answers 200 once a snapshot is published, 503 before.
+func (s *Server) handleHealth(c echo.Context) error {
+	snap, err := s.snapshot()
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"status":      "ok",
+		"version":     snap.Version(),
+		"collections": len(snap.Collections()),
+		"loaded":      snap.Created().Format(time.RFC3339),
+	})
+}

@@ -1,0 +1,176 @@
+// Package tiles renders Mapbox Vector Tiles (MVT 2.1) of the collections of
+// a geo.Snapshot, one MVT layer per collection, in Web Mercator tile
+// coordinates (EPSG:3857, the only tiling QGIS 3.22 reads). It knows
+// nothing of HTTP: callers parse the tile address and serve the bytes.
+package tiles
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/simplify"
+
+	"beibeimap/geo"
+)
+
+// MaxZoom is the deepest zoom level served. The source outlines resolve
+// about 100 m, so deeper tiles would only magnify them.
+const MaxZoom = 18
+
+// Extent is the MVT tile extent (coordinate units per tile side).
+const Extent = mvt.DefaultExtent
+
+// buffer is the tile buffer in tile units on each side, so that lines and
+// outlines do not show seams at tile edges.
+const buffer = 64
+
+// ParseTile parses the z, x and y path elements of a tile address ("10",
+// "830", "420") and checks that the tile exists at that zoom (0 <= x, y <
+// 2^z, z <= MaxZoom). Errors wrap geo.ErrInvalid and name the element.
+func ParseTile(z, x, y string) (maptile.Tile, error) {
+	zi, err := strconv.ParseUint(z, 10, 8)
+	if err != nil || zi > MaxZoom {
+		return maptile.Tile{}, geo.Invalidf("z", "zoom %q must be an integer from 0 to %d", z, MaxZoom)
+	}
+	n := uint64(1) << zi
+	xi, err := strconv.ParseUint(x, 10, 32)
+	if err != nil || xi >= n {
+		return maptile.Tile{}, geo.Invalidf("x", "column %q must be an integer from 0 to %d at zoom %d", x, n-1, zi)
+	}
+	yi, err := strconv.ParseUint(y, 10, 32)
+	if err != nil || yi >= n {
+		return maptile.Tile{}, geo.Invalidf("y", "row %q must be an integer from 0 to %d at zoom %d", y, n-1, zi)
+	}
+	return maptile.New(uint32(xi), uint32(yi), maptile.Zoom(zi)), nil
+}
+
+// Render encodes tile t of snap: for each collection (or only those named
+// in layers) the features valid on date (zero: every version) whose parts
+// meet the tile. Geometry is clipped to the tile plus a buffer and
+// simplified to a quarter of a tile unit; every feature carries its string
+// id in the property "id" (and as the MVT feature id when it is numeric) and its scalar properties (arrays and objects are
+// JSON-encoded as strings). Empty layers are omitted. The result is not
+// compressed.
+func Render(snap *geo.Snapshot, t maptile.Tile, date time.Time, layers ...string) ([]byte, error) {
+	fcs := map[string]*geojson.FeatureCollection{}
+	want := map[string]bool{}
+	for _, l := range layers {
+		want[l] = true
+	}
+	bound := t.Bound(float64(buffer) / float64(Extent))
+	snap.Intersecting(bound, func(f *geo.Feature) bool {
+		if len(want) > 0 && !want[f.Collection] {
+			return true
+		}
+		if !date.IsZero() && !f.Valid.Contains(date) {
+			return true
+		}
+		gf := geojson.NewFeature(orbgeo.Clone(f.Geometry))
+		gf.ID = f.ID // MVT ids are integers: numeric ids (codes) are kept, others travel as the "id" property
+		gf.Properties = scalarProperties(f)
+		fc := fcs[f.Collection]
+		if fc == nil {
+			fc = geojson.NewFeatureCollection()
+			fcs[f.Collection] = fc
+		}
+		fc.Append(gf)
+		return true
+	})
+	ls := mvt.NewLayers(fcs)
+	ls.ProjectToTile(t)
+	ls.Clip(orbgeo.Bound{Min: orbgeo.Point{-buffer, -buffer}, Max: orbgeo.Point{Extent + buffer, Extent + buffer}})
+	ls.Simplify(simplify.DouglasPeucker(0.25))
+	ls.RemoveEmpty(0.5, 0.5)
+	b, err := mvt.Marshal(ls)
+	if err != nil {
+		return nil, fmt.Errorf("tiles: encode %v: %w", t, err)
+	}
+	return b, nil
+}
+
+func scalarProperties(f *geo.Feature) geojson.Properties {
+	p := make(geojson.Properties, len(f.Properties)+1)
+	for k, v := range f.Properties {
+		switch v := v.(type) {
+		case nil:
+		case string, bool, float64:
+			p[k] = v
+		default:
+			if b, err := json.Marshal(v); err == nil {
+				p[k] = string(b)
+			}
+		}
+	}
+	p["id"] = f.ID
+	return p
+}
+
+// Cache holds rendered tiles keyed by snapshot version, date, layers and
+// tile address, and merges concurrent requests for the same missing tile
+// into one render (as go-pmtiles does). It is safe for concurrent use; the
+// zero Cache is not usable: call NewCache.
+type Cache struct {
+	max int
+
+	mu       sync.Mutex
+	entries  map[string][]byte
+	order    []string // insertion order, for eviction
+	inflight map[string]*call
+}
+
+type call struct {
+	done chan struct{}
+	b    []byte
+	err  error
+}
+
+// NewCache returns a cache holding at most max tiles; the oldest tile is
+// evicted first.
+func NewCache(max int) *Cache {
+	if max < 1 {
+		max = 1
+	}
+	return &Cache{max: max, entries: map[string][]byte{}, inflight: map[string]*call{}}
+}
+
+// Get returns the tile for key, calling render once to make it when it is
+// not cached; concurrent callers of the same key wait for that one render.
+// Errors are returned, not cached.
+func (c *Cache) Get(key string, render func() ([]byte, error)) ([]byte, error) {
+	c.mu.Lock()
+	if b, ok := c.entries[key]; ok {
+		c.mu.Unlock()
+		return b, nil
+	}
+	if cl, ok := c.inflight[key]; ok {
+		c.mu.Unlock()
+		<-cl.done
+		return cl.b, cl.err
+	}
+	cl := &call{done: make(chan struct{})}
+	c.inflight[key] = cl
+	c.mu.Unlock()
+
+	cl.b, cl.err = render()
+
+	c.mu.Lock()
+	delete(c.inflight, key)
+	if cl.err == nil {
+		c.entries[key] = cl.b
+		c.order = append(c.order, key)
+		for len(c.order) > c.max {
+			delete(c.entries, c.order[0])
+			c.order = c.order[1:]
+		}
+	}
+	c.mu.Unlock()
+	close(cl.done)
+	return cl.b, cl.err
+}
