@@ -108,19 +108,25 @@ type Collection struct {
 	Features []*Feature
 }
 
-// Extent returns the bounding box of all features and the interval that
-// spans all their validity intervals.
+// Extent returns the bounding box of all non-empty geometries (the zero
+// Bound when there is none) and the interval that spans all the features'
+// validity intervals.
 func (c *Collection) Extent() (orbgeo.Bound, Interval) {
 	var b orbgeo.Bound
 	var iv Interval
+	haveBound := false
 	openFrom, openTo := false, false
 	for i, f := range c.Features {
-		fb := f.Geometry.Bound()
+		if !isEmpty(f.Geometry) {
+			if fb := f.Geometry.Bound(); haveBound {
+				b = b.Union(fb)
+			} else {
+				b, haveBound = fb, true
+			}
+		}
 		if i == 0 {
-			b = fb
 			iv = f.Valid
 		} else {
-			b = b.Union(fb)
 			if !f.Valid.From.IsZero() && f.Valid.From.Before(iv.From) {
 				iv.From = f.Valid.From
 			}
@@ -138,6 +144,14 @@ func (c *Collection) Extent() (orbgeo.Bound, Interval) {
 		iv.To = time.Time{}
 	}
 	return b, iv
+}
+
+// isEmpty reports whether g has no coordinates (an empty MultiPolygon, say:
+// the dataset uses one for a unit whose area is not known).
+func isEmpty(g orbgeo.Geometry) bool {
+	empty := true
+	eachPoint(g, func(orbgeo.Point) { empty = false })
+	return empty
 }
 
 // validate checks the invariants a snapshot relies on.
