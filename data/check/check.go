@@ -1,0 +1,482 @@
+// Package check validates a dataset of layers (the embedded default one or
+// a user's folder of COLLECTION.geojson files) against the schema of
+// data/README.md and prints a readable report.
+//
+// The schema checks (loadable files, layer metadata, unique feature ids,
+// required properties, geometry types, closed rings, consistent validity
+// intervals, references between layers, every seat inside its own
+// township) are pure Go. The topology checks (valid geometry with correctly
+// nested holes and no self-intersections, townships of one district
+// neither overlapping nor leaving gaps) need GEOS and are compiled only
+// with the build tag geos; without it the report says they were skipped.
+package check
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	orbgeo "github.com/paulmach/orb"
+
+	"beibeimap/data"
+	"beibeimap/geo"
+)
+
+// GapTolerance is the largest share of a district's area that the union of
+// its townships may leave uncovered (0.01 %).
+const GapTolerance = 1e-4
+
+// Run checks the dataset at the root of fsys and writes a report to w. It
+// returns ok == false when any check fails; err is non-nil only when the
+// report cannot be written. Warnings do not fail a dataset.
+func Run(fsys fs.FS, w io.Writer) (ok bool, err error) {
+	r := &report{}
+	r.run(fsys)
+	return r.write(w)
+}
+
+// report collects findings. Not safe for concurrent use.
+type report struct {
+	lines    []string
+	problems int
+	warnings int
+}
+
+func (r *report) add(tag, format string, args ...any) {
+	r.lines = append(r.lines, fmt.Sprintf("%-5s %s", tag, fmt.Sprintf(format, args...)))
+}
+func (r *report) pass(format string, args ...any) { r.add("ok", format, args...) }
+func (r *report) note(format string, args ...any) { r.add("note", format, args...) }
+func (r *report) fail(format string, args ...any) {
+	r.problems++
+	r.add("FAIL", format, args...)
+}
+func (r *report) warn(format string, args ...any) {
+	r.warnings++
+	r.add("warn", format, args...)
+}
+
+func (r *report) write(w io.Writer) (bool, error) {
+	var b strings.Builder
+	b.WriteString("beibeimap data check\n")
+	for _, l := range r.lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	if r.problems == 0 {
+		fmt.Fprintf(&b, "result: PASS (%d warnings)\n", r.warnings)
+	} else {
+		fmt.Fprintf(&b, "result: FAIL (%d problems, %d warnings)\n", r.problems, r.warnings)
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return false, fmt.Errorf("check: write report: %w", err)
+	}
+	return r.problems == 0, nil
+}
+
+// rawLayer is what the loader does not keep: whether metadata members and
+// feature ids were present at all.
+type rawLayer struct {
+	Title       *string `json:"title"`
+	Description *string `json:"description"`
+	Attribution *string `json:"attribution"`
+	License     *string `json:"license"`
+	Features    []struct {
+		ID json.RawMessage `json:"id"`
+	} `json:"features"`
+}
+
+// schema is the set of rules of one default layer.
+type schema struct {
+	geometry string   // "polygon", "point" or "line"
+	required []string // properties that must be present (null allowed only where listed in nullable)
+	nullable []string
+}
+
+// common properties of every feature of a default layer.
+var commonProps = []string{"name", "name_en", "source", "accuracy"}
+
+// schemas are the rules of the default layers; other layers get only the
+// generic checks.
+var schemas = map[string]schema{
+	"districts":      {"polygon", []string{"code", "valid_from", "valid_to"}, []string{"code", "valid_from", "valid_to"}},
+	"townships":      {"polygon", []string{"code", "district_before", "district_after", "method"}, nil},
+	"seats":          {"point", []string{"township"}, nil},
+	"planning-zones": {"polygon", []string{"kind", "valid_from"}, nil},
+	"projects":       {"point", []string{"category", "status", "source_text", "location_precision"}, nil},
+	"corridors":      {"line", nil, nil},
+}
+
+var defaultOrder = []string{"districts", "townships", "seats", "planning-zones", "projects", "corridors"}
+
+func (r *report) run(fsys fs.FS) {
+	raws, ok := r.readRaw(fsys)
+	if !ok {
+		return
+	}
+	cols, err := data.Load(fsys)
+	if err != nil {
+		r.fail("load: %v", err)
+		return
+	}
+	byID := map[string]*geo.Collection{}
+	var names []string
+	nf := 0
+	for _, c := range cols {
+		byID[c.ID] = c
+		names = append(names, fmt.Sprintf("%s (%d)", c.ID, len(c.Features)))
+		nf += len(c.Features)
+	}
+	r.pass("load: %d layers, %d features: %s", len(cols), nf, strings.Join(names, ", "))
+	for _, id := range defaultOrder {
+		if byID[id] == nil {
+			r.warn("%s: layer missing (%s.geojson); checks that need it are skipped", id, id)
+		}
+	}
+	for _, c := range cols {
+		r.metadata(c.ID, raws[c.ID])
+		r.ids(c, raws[c.ID])
+		r.properties(c)
+		r.geometries(c)
+		r.intervals(c)
+	}
+	r.districtVersions(byID["districts"])
+	r.references(byID)
+	r.seatsInside(byID)
+	if _, err := geo.NewSnapshot(cols); err != nil {
+		r.fail("index: %v", err)
+	} else {
+		r.pass("index: every layer can be served")
+	}
+	r.topology(byID)
+}
+
+func (r *report) readRaw(fsys fs.FS) (map[string]*rawLayer, bool) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		r.fail("read: %v", err)
+		return nil, false
+	}
+	raws := map[string]*rawLayer{}
+	for _, e := range entries {
+		if e.IsDir() || path.Ext(e.Name()) != ".geojson" {
+			continue
+		}
+		b, err := fs.ReadFile(fsys, e.Name())
+		if err != nil {
+			r.fail("%s: %v", e.Name(), err)
+			return nil, false
+		}
+		var raw rawLayer
+		if err := json.Unmarshal(b, &raw); err != nil {
+			r.fail("%s: not a JSON FeatureCollection: %v", e.Name(), err)
+			return nil, false
+		}
+		raws[strings.TrimSuffix(e.Name(), ".geojson")] = &raw
+	}
+	return raws, true
+}
+
+func (r *report) metadata(id string, raw *rawLayer) {
+	if raw == nil {
+		return
+	}
+	var missing []string
+	for _, m := range []struct {
+		name string
+		v    *string
+	}{{"title", raw.Title}, {"description", raw.Description}, {"attribution", raw.Attribution}, {"license", raw.License}} {
+		if m.v == nil || strings.TrimSpace(*m.v) == "" {
+			missing = append(missing, m.name)
+		}
+	}
+	if len(missing) > 0 {
+		r.fail("%s: layer metadata missing: %s (foreign members of the FeatureCollection)", id, strings.Join(missing, ", "))
+		return
+	}
+	if strings.Contains(*raw.Attribution, "GeoNames") && !strings.Contains(*raw.Attribution, "CC BY") {
+		r.fail("%s: attribution names GeoNames without its licence (CC BY 4.0)", id)
+	}
+}
+
+func (r *report) ids(c *geo.Collection, raw *rawLayer) {
+	bad := 0
+	if raw != nil {
+		for i, f := range raw.Features {
+			var v any
+			if len(f.ID) == 0 || json.Unmarshal(f.ID, &v) != nil || v == nil || v == "" {
+				r.fail("%s: feature %d has no id", c.ID, i+1)
+				bad++
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, f := range c.Features {
+		if seen[f.ID] {
+			r.fail("%s: feature id %q is not unique", c.ID, f.ID)
+			bad++
+		}
+		seen[f.ID] = true
+	}
+	if bad == 0 {
+		r.pass("%s: %d feature ids, present and unique", c.ID, len(c.Features))
+	}
+}
+
+func (r *report) properties(c *geo.Collection) {
+	sc, known := schemas[c.ID]
+	if !known {
+		r.note("%s: not a default layer; only generic checks apply", c.ID)
+		return
+	}
+	bad := 0
+	nullable := map[string]bool{}
+	for _, n := range sc.nullable {
+		nullable[n] = true
+	}
+	for _, f := range c.Features {
+		var missing []string
+		for _, p := range append(append([]string(nil), commonProps...), sc.required...) {
+			v, ok := f.Properties[p]
+			if !ok || (v == nil && !nullable[p]) || v == "" {
+				missing = append(missing, p)
+			}
+		}
+		if len(missing) > 0 {
+			r.fail("%s/%s: required properties missing or empty: %s", c.ID, f.ID, strings.Join(missing, ", "))
+			bad++
+		}
+		if c.ID == "districts" {
+			if v, ok := f.Properties["code"]; ok && v == nil && f.String("code_note") == "" {
+				r.fail("%s/%s: code is null without a code_note saying why", c.ID, f.ID)
+				bad++
+			}
+		}
+		if c.ID == "projects" {
+			switch f.String("location_precision") {
+			case "site", "township", "district":
+			default:
+				r.fail("%s/%s: location_precision must be site, township or district", c.ID, f.ID)
+				bad++
+			}
+		}
+	}
+	if bad == 0 {
+		r.pass("%s: required properties present", c.ID)
+	}
+}
+
+// isEmpty reports whether the polygonal geometry g has no ring with
+// positions; points and lines are never empty here.
+func isEmpty(g orbgeo.Geometry) bool {
+	switch g.(type) {
+	case orbgeo.Polygon, orbgeo.MultiPolygon:
+	default:
+		return false
+	}
+	n := 0
+	eachRing(g, func(r orbgeo.Ring) {
+		if len(r) > 0 {
+			n++
+		}
+	})
+	return n == 0
+}
+
+func eachRing(g orbgeo.Geometry, fn func(orbgeo.Ring)) {
+	switch g := g.(type) {
+	case orbgeo.Polygon:
+		for _, r := range g {
+			fn(r)
+		}
+	case orbgeo.MultiPolygon:
+		for _, p := range g {
+			eachRing(p, fn)
+		}
+	case orbgeo.Collection:
+		for _, s := range g {
+			eachRing(s, fn)
+		}
+	}
+}
+
+func geometryKind(g orbgeo.Geometry) string {
+	switch g.(type) {
+	case orbgeo.Polygon, orbgeo.MultiPolygon:
+		return "polygon"
+	case orbgeo.Point, orbgeo.MultiPoint:
+		return "point"
+	case orbgeo.LineString, orbgeo.MultiLineString:
+		return "line"
+	}
+	return g.GeoJSONType()
+}
+
+func (r *report) geometries(c *geo.Collection) {
+	sc, known := schemas[c.ID]
+	bad := 0
+	for _, f := range c.Features {
+		if known && geometryKind(f.Geometry) != sc.geometry {
+			r.fail("%s/%s: geometry is %s, want %s", c.ID, f.ID, f.Geometry.GeoJSONType(), sc.geometry)
+			bad++
+			continue
+		}
+		if isEmpty(f.Geometry) {
+			if f.String("geometry_note") == "" {
+				r.fail("%s/%s: empty geometry without a geometry_note saying why", c.ID, f.ID)
+				bad++
+			} else {
+				r.warn("%s/%s: empty geometry (%s)", c.ID, f.ID, f.String("geometry_note"))
+			}
+			continue
+		}
+		ringNo := 0
+		eachRing(f.Geometry, func(ring orbgeo.Ring) {
+			ringNo++
+			if len(ring) < 4 || ring[0] != ring[len(ring)-1] {
+				r.fail("%s/%s: ring %d is not closed (a ring needs 4 or more positions, the last equal to the first)", c.ID, f.ID, ringNo)
+				bad++
+			}
+		})
+	}
+	if bad == 0 {
+		r.pass("%s: geometry types and closed rings", c.ID)
+	}
+}
+
+func (r *report) intervals(c *geo.Collection) {
+	bad := 0
+	for _, f := range c.Features {
+		if !f.Valid.Valid() {
+			r.fail("%s/%s: valid_from %s is after valid_to", c.ID, f.ID, f.String("valid_from"))
+			bad++
+		}
+	}
+	if bad == 0 {
+		r.pass("%s: validity intervals well formed", c.ID)
+	}
+}
+
+// districtVersions checks that versions of one district (same code) are
+// never in force on the same day.
+func (r *report) districtVersions(c *geo.Collection) {
+	if c == nil {
+		return
+	}
+	byCode := map[string][]*geo.Feature{}
+	for _, f := range c.Features {
+		if code := f.String("code"); code != "" {
+			byCode[code] = append(byCode[code], f)
+		}
+	}
+	bad := 0
+	codes := make([]string, 0, len(byCode))
+	for code := range byCode {
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	for _, code := range codes {
+		fs := byCode[code]
+		for i := range fs {
+			for j := i + 1; j < len(fs); j++ {
+				if fs[i].Valid.Overlaps(fs[j].Valid) {
+					r.fail("districts: %s and %s both have code %s and are both in force on some day (%s, %s)",
+						fs[i].ID, fs[j].ID, code, fs[i].Valid, fs[j].Valid)
+					bad++
+				}
+			}
+		}
+	}
+	if bad == 0 {
+		r.pass("districts: versions of one code never overlap in time")
+	}
+}
+
+// references checks that district_before/district_after and seats'
+// township name existing features, and that a unit's district before the
+// change ends before its district after begins.
+func (r *report) references(cols map[string]*geo.Collection) {
+	d, t := cols["districts"], cols["townships"]
+	bad := 0
+	find := func(c *geo.Collection, id string) *geo.Feature {
+		if c == nil {
+			return nil
+		}
+		for _, f := range c.Features {
+			if f.ID == id {
+				return f
+			}
+		}
+		return nil
+	}
+	if t != nil && d != nil {
+		for _, f := range t.Features {
+			before, after := find(d, f.String("district_before")), find(d, f.String("district_after"))
+			if before == nil || after == nil {
+				r.fail("townships/%s: district_before %q or district_after %q is not a feature of districts", f.ID, f.String("district_before"), f.String("district_after"))
+				bad++
+				continue
+			}
+			if before != after && (before.Valid.To.IsZero() || after.Valid.From.IsZero() || !before.Valid.To.Before(after.Valid.From)) {
+				r.fail("townships/%s: district_before %s (%s) must end before district_after %s (%s) begins", f.ID, before.ID, before.Valid, after.ID, after.Valid)
+				bad++
+			}
+		}
+	}
+	if s := cols["seats"]; s != nil && t != nil {
+		for _, f := range s.Features {
+			if find(t, f.String("township")) == nil {
+				r.fail("seats/%s: township %q is not a feature of townships", f.ID, f.String("township"))
+				bad++
+			}
+		}
+	}
+	if bad == 0 && t != nil {
+		r.pass("references between districts, townships and seats resolve, and versions follow each other")
+	}
+}
+
+// seatsInside checks that every seat lies inside its own township, under
+// the boundary rule of package geo.
+func (r *report) seatsInside(cols map[string]*geo.Collection) {
+	s, t := cols["seats"], cols["townships"]
+	if s == nil || t == nil {
+		return
+	}
+	polys := map[string][]*geo.Prepared{}
+	for _, f := range t.Features {
+		switch g := f.Geometry.(type) {
+		case orbgeo.Polygon:
+			polys[f.ID] = append(polys[f.ID], geo.Prepare(g))
+		case orbgeo.MultiPolygon:
+			for _, p := range g {
+				polys[f.ID] = append(polys[f.ID], geo.Prepare(p))
+			}
+		}
+	}
+	bad := 0
+	for _, f := range s.Features {
+		pt, ok := f.Geometry.(orbgeo.Point)
+		if !ok {
+			continue
+		}
+		in := false
+		for _, p := range polys[f.String("township")] {
+			if p.Contains(pt) {
+				in = true
+				break
+			}
+		}
+		if !in {
+			r.fail("seats/%s: seat %s lies outside its township %s", f.ID, f.String("name"), f.String("township"))
+			bad++
+		}
+	}
+	if bad == 0 {
+		r.pass("seats: all %d seats lie inside their own township", len(s.Features))
+	}
+}

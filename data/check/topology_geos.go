@@ -1,0 +1,202 @@
+//go:build geos
+
+package check
+
+import (
+	"fmt"
+	"sort"
+
+	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	orbgeodesic "github.com/paulmach/orb/geo"
+	"github.com/twpayne/go-geos"
+
+	"beibeimap/geo"
+)
+
+// topology runs the checks that need GEOS: validity of every polygonal
+// geometry, and the tiling of districts by townships.
+func (r *report) topology(cols map[string]*geo.Collection) {
+	ctx := geos.NewContext()
+	valid := map[string]map[*geo.Feature]*geos.Geom{}
+	ids := make([]string, 0, len(cols))
+	for id := range cols {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		c := cols[id]
+		bad, n := 0, 0
+		valid[id] = map[*geo.Feature]*geos.Geom{}
+		for _, f := range c.Features {
+			if geometryKind(f.Geometry) != "polygon" || isEmpty(f.Geometry) || !closed(f.Geometry) {
+				continue // empty and unclosed geometry is reported by the schema checks
+			}
+			n++
+			g, reason := validGEOS(ctx, f.Geometry)
+			if reason != "" {
+				r.fail("%s/%s: invalid geometry: %s", id, f.ID, reason)
+				bad++
+				continue
+			}
+			valid[id][f] = g
+		}
+		if n > 0 && bad == 0 {
+			r.pass("%s: %d polygonal geometries valid (closed rings, no self-intersections, holes nested correctly)", id, n)
+		}
+	}
+	r.tiling(ctx, cols, valid)
+}
+
+func closed(g orbgeo.Geometry) bool {
+	ok := true
+	eachRing(g, func(ring orbgeo.Ring) {
+		if len(ring) < 4 || ring[0] != ring[len(ring)-1] {
+			ok = false
+		}
+	})
+	return ok
+}
+
+// validGEOS converts g and returns it, or a reason why it is not valid.
+func validGEOS(ctx *geos.Context, g orbgeo.Geometry) (gg *geos.Geom, reason string) {
+	defer func() {
+		if p := recover(); p != nil {
+			gg, reason = nil, fmt.Sprint("GEOS cannot read it: ", p)
+		}
+	}()
+	b, err := wkb.Marshal(g)
+	if err != nil {
+		return nil, err.Error()
+	}
+	gg, err = ctx.NewGeomFromWKB(b)
+	if err != nil {
+		return nil, err.Error()
+	}
+	if !gg.IsValid() {
+		return nil, gg.IsValidReason()
+	}
+	return gg, ""
+}
+
+// km2 is the geodesic area of a GEOS geometry in km².
+func km2(g *geos.Geom) float64 {
+	og, err := wkb.Unmarshal(g.ToWKB())
+	if err != nil {
+		return 0
+	}
+	return orbgeodesic.Area(og) / 1e6
+}
+
+// tiling checks, for every district that townships name as district_before,
+// that those townships do not overlap and cover it up to GapTolerance; and
+// for every district named as district_after, that its townships do not
+// overlap and lie inside it, and that they cover it when all of its
+// predecessors are tiled by townships (the new 北碚区 must equal the union
+// of its townships; 两江新区 also contains the former 江北区, which has none).
+func (r *report) tiling(ctx *geos.Context, cols map[string]*geo.Collection, valid map[string]map[*geo.Feature]*geos.Geom) {
+	t, d := cols["townships"], cols["districts"]
+	if t == nil || d == nil {
+		return
+	}
+	before, after := map[string][]*geo.Feature{}, map[string][]*geo.Feature{}
+	for _, f := range t.Features {
+		if valid["townships"][f] == nil {
+			continue
+		}
+		before[f.String("district_before")] = append(before[f.String("district_before")], f)
+		after[f.String("district_after")] = append(after[f.String("district_after")], f)
+	}
+	dist := map[string]*geo.Feature{}
+	for _, f := range d.Features {
+		dist[f.ID] = f
+	}
+	dg := func(id string) *geos.Geom {
+		if f := dist[id]; f != nil {
+			return valid["districts"][f]
+		}
+		return nil
+	}
+	for _, id := range sortedKeys(before) {
+		r.tile(ctx, id, dist[id], dg(id), before[id], valid["townships"], true, "district_before")
+	}
+	for _, id := range sortedKeys(after) {
+		if _, same := before[id]; same {
+			continue
+		}
+		strict := false
+		if f := dist[id]; f != nil {
+			preds, _ := f.Properties["predecessors"].([]any)
+			strict = len(preds) > 0
+			for _, p := range preds {
+				s, _ := p.(string)
+				if _, ok := before[s]; !ok {
+					strict = false
+				}
+			}
+		}
+		r.tile(ctx, id, dist[id], dg(id), after[id], valid["townships"], strict, "district_after")
+	}
+}
+
+func (r *report) tile(ctx *geos.Context, id string, df *geo.Feature, dg *geos.Geom, members []*geo.Feature, tg map[*geo.Feature]*geos.Geom, strict bool, role string) {
+	if df == nil || dg == nil {
+		return // a missing or invalid district is reported elsewhere
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			r.fail("districts/%s: GEOS failed while checking its townships: %v", id, p)
+		}
+	}()
+	name := df.String("name")
+	bad := 0
+	for i := range members {
+		a := tg[members[i]]
+		ab := a.Bounds()
+		for j := i + 1; j < len(members); j++ {
+			b := tg[members[j]]
+			bb := b.Bounds()
+			if ab.MaxX < bb.MinX || bb.MaxX < ab.MinX || ab.MaxY < bb.MinY || bb.MaxY < ab.MinY {
+				continue
+			}
+			if x := a.Intersection(b); x.Area() > 0 {
+				r.fail("townships/%s and townships/%s (both %s %s) overlap by %.6f km²", members[i].ID, members[j].ID, role, id, km2(x))
+				bad++
+			}
+		}
+	}
+	parts := make([]*geos.Geom, len(members))
+	for i, m := range members {
+		parts[i] = tg[m].Clone()
+	}
+	u := ctx.NewCollection(geos.TypeIDGeometryCollection, parts).UnaryUnion()
+	area := dg.Area()
+	gap := dg.Difference(u)
+	spill := u.Difference(dg)
+	gapShare, spillShare := gap.Area()/area, spill.Area()/area
+	if spillShare >= GapTolerance {
+		r.fail("districts/%s %s: its townships (%s) reach %.4f %% (%.3f km²) outside it", id, name, role, 100*spillShare, km2(spill))
+		bad++
+	}
+	switch {
+	case gapShare < GapTolerance:
+	case strict:
+		r.fail("districts/%s %s: its townships (%s) leave %.4f %% (%.3f km²) uncovered, more than %.2f %%", id, name, role, 100*gapShare, km2(gap), 100*GapTolerance)
+		bad++
+	default:
+		r.note("districts/%s %s: its townships (%s) cover %.2f %% of it; the rest belongs to predecessors without township data", id, name, role, 100*(1-gapShare))
+		return
+	}
+	if bad == 0 {
+		r.pass("districts/%s %s: tiled by %d townships (%s): no overlap, gap %.5f %%, outside %.5f %%", id, name, len(members), role, 100*gapShare, 100*spillShare)
+	}
+}
+
+func sortedKeys(m map[string][]*geo.Feature) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
