@@ -43,7 +43,7 @@ test-go:
 	BEIBEIMAP_REQUIRE_CLIENTS=1 $(GO) test -tags geos -count=1 ./...
 
 test-e2e: $(BIN)-e2e
-	cd web && BEIBEIMAP_BIN=$(CURDIR)/$(BIN)-e2e node --test e2e/
+	cd web && BEIBEIMAP_BIN=$(CURDIR)/$(BIN)-e2e node --test --test-concurrency=1 e2e/
 
 $(BIN)-e2e: web FORCE
 	$(GO) build -o $@ ./cmd/beibeimap

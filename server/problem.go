@@ -54,6 +54,8 @@ func problemFor(err error) (Problem, bool) {
 			p.Status = http.StatusRequestEntityTooLarge
 		case errors.Is(err, geo.ErrNotFound):
 			p.Status = http.StatusNotFound
+		case errors.Is(err, geo.ErrUnavailable):
+			p.Status = http.StatusServiceUnavailable
 		default:
 			p.Status = http.StatusBadRequest
 		}
