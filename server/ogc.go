@@ -1,0 +1,205 @@
+package server
+
+// Handlers of the OGC API – Features endpoints (Parts 1, 2 and 3). Each
+// parses and validates, builds a document from ogc_vocab.go or selects
+// features with ogc_items.go, and writes JSON or HTML.
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"beibeimap/geo"
+)
+
+var onlyF = []string{"f"}
+
+// handleLanding serves the landing page.
+func (s *Server) handleLanding(c echo.Context) error {
+	_, f, b, done, err := s.preamble(c, onlyF, nil)
+	if err != nil || done {
+		return err
+	}
+	doc := buildLanding(b)
+	if f == fHTML {
+		return s.renderHTML(c, "landing", pageData{Title: doc.Title, Base: b, Links: doc.Links, Doc: doc})
+	}
+	return writeJSON(c, mtJSON, doc)
+}
+
+// handleAPI serves the OpenAPI 3.0 definition, or its HTML rendering.
+func (s *Server) handleAPI(c echo.Context) error {
+	snap, f, b, done, err := s.preamble(c, onlyF, nil)
+	if err != nil || done {
+		return err
+	}
+	doc := buildOpenAPI(b, snap)
+	if f == fHTML {
+		return s.renderHTML(c, "api", pageData{Title: "API definition", Base: b, Doc: apiPage(doc)})
+	}
+	return writeJSON(c, mtOpenAPI, doc)
+}
+
+// handleConformance serves the conformance declaration.
+func (s *Server) handleConformance(c echo.Context) error {
+	_, f, b, done, err := s.preamble(c, onlyF, nil)
+	if err != nil || done {
+		return err
+	}
+	doc := conformanceDoc{ConformsTo: conformance}
+	if f == fHTML {
+		return s.renderHTML(c, "conformance", pageData{Title: "Conformance", Base: b, Doc: doc})
+	}
+	return writeJSON(c, mtJSON, doc)
+}
+
+// handleCollections lists the collections.
+func (s *Server) handleCollections(c echo.Context) error {
+	snap, f, b, done, err := s.preamble(c, onlyF, nil)
+	if err != nil || done {
+		return err
+	}
+	doc := buildCollections(b, snap)
+	if f == fHTML {
+		return s.renderHTML(c, "collections", pageData{Title: "Collections", Base: b, Links: doc.Links, Doc: doc})
+	}
+	return writeJSON(c, mtJSON, doc)
+}
+
+// handleCollection describes one collection.
+func (s *Server) handleCollection(c echo.Context) error {
+	snap, f, b, done, err := s.preamble(c, onlyF, nil)
+	if err != nil || done {
+		return err
+	}
+	col, err := collectionParam(c, snap)
+	if err != nil {
+		return err
+	}
+	doc := buildCollection(b, col)
+	if f == fHTML {
+		return s.renderHTML(c, "collection", pageData{Title: doc.Title, Base: b, Links: doc.Links, Doc: doc})
+	}
+	return writeJSON(c, mtJSON, doc)
+}
+
+// handleQueryables serves the JSON Schema of a collection's queryables.
+func (s *Server) handleQueryables(c echo.Context) error {
+	snap, f, b, done, err := s.preamble(c, onlyF, nil)
+	if err != nil || done {
+		return err
+	}
+	col, err := collectionParam(c, snap)
+	if err != nil {
+		return err
+	}
+	if f == fHTML {
+		return s.renderHTML(c, "queryables", pageData{Title: "Queryables of " + col.Title, Base: b, Doc: queryablesPage{Collection: col, Queryables: queryablesOf(col)}})
+	}
+	return writeJSON(c, mtSchema, buildQueryables(b, col))
+}
+
+// handleItems serves a page of the features of a collection.
+func (s *Server) handleItems(c echo.Context) error {
+	snap, err := s.snapshot()
+	if err != nil {
+		return err
+	}
+	col, err := collectionParam(c, snap)
+	if err != nil {
+		return err
+	}
+	f, err := negotiate(c)
+	if err != nil {
+		return err
+	}
+	qs := queryablesOf(col)
+	if err := checkParams(c, itemsParams, isQueryableParam(qs)); err != nil {
+		return err
+	}
+	q := c.QueryParams()
+	iq, err := parseItemsQuery(q, col, qs, s.today())
+	if err != nil {
+		return err
+	}
+	b := baseURL(requestBase(c))
+	h := c.Response().Header()
+	h.Set("Content-Crs", "<"+iq.crs.uri+">")
+	if notModified(c, s.etag(c, snap, f, b)) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	all := selectFeatures(snap, col, iq)
+	page := iq.page(all)
+	links := itemsLinks(b, col, q, iq, len(all))
+	h.Set("OGC-NumberMatched", itoa(len(all)))
+	h.Set("OGC-NumberReturned", itoa(len(page)))
+	writeLinkHeaders(c, links)
+	if f == fHTML {
+		return s.renderHTML(c, "items", itemsPage(b, col, iq, page, len(all), links))
+	}
+	return c.Blob(http.StatusOK, mtGeoJSON, encodeItems(col, iq, page, len(all), links, s.cfg.Now()))
+}
+
+// handleFeature serves one feature, whatever its validity.
+func (s *Server) handleFeature(c echo.Context) error {
+	snap, err := s.snapshot()
+	if err != nil {
+		return err
+	}
+	col, err := collectionParam(c, snap)
+	if err != nil {
+		return err
+	}
+	f, err := negotiate(c)
+	if err != nil {
+		return err
+	}
+	if err := checkParams(c, featureParams, nil); err != nil {
+		return err
+	}
+	q := c.QueryParams()
+	iq := &itemsQuery{}
+	if iq.crs, err = parseCRS("crs", q.Get("crs")); err != nil {
+		return err
+	}
+	if q.Has("properties") {
+		if iq.properties, err = selectProperties(q.Get("properties"), col); err != nil {
+			return err
+		}
+	}
+	if q.Has("skipGeometry") {
+		v := q.Get("skipGeometry")
+		if v != "true" && v != "false" {
+			return geo.Invalidf("skipGeometry", "%q is not true or false", v)
+		}
+		iq.skipGeometry = v == "true"
+	}
+	id := c.Param("featureId")
+	if u, err := url.PathUnescape(id); err == nil {
+		id = u
+	}
+	feat, err := snap.Feature(col.ID, id)
+	if err != nil {
+		return &geo.InputError{Param: "featureId", Detail: fmt.Sprintf("no feature %q in collection %q", id, col.ID), Kind: geo.ErrNotFound}
+	}
+	b := baseURL(requestBase(c))
+	c.Response().Header().Set("Content-Crs", "<"+iq.crs.uri+">")
+	if notModified(c, s.etag(c, snap, f, b)) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	p := featurePath(col.ID, feat.ID)
+	links := []link{
+		{b.at(p, nil), "self", mtGeoJSON, "This feature"},
+		{b.at(p, url.Values{"f": {"html"}}), "alternate", mtHTML, "This feature as HTML"},
+		{b.at(collectionPath(col.ID), nil), "collection", mtJSON, "The collection"},
+	}
+	writeLinkHeaders(c, links)
+	if f == fHTML {
+		return s.renderHTML(c, "feature", featurePage(b, col, feat, links))
+	}
+	extra := append([]byte(`"links":`), appendJSON(nil, links)...)
+	body := appendFeature(nil, feat, iq.crs, iq.properties, iq.skipGeometry, extra)
+	return c.Blob(http.StatusOK, mtGeoJSON, append(body, '\n'))
+}

@@ -1,0 +1,174 @@
+package server
+
+// HTTP plumbing of the OGC API: the base URL as the client sees it, content
+// negotiation, query parameter checks, ETags and writing documents as JSON
+// or HTML. The OGC vocabulary itself lives in ogc_vocab.go.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"beibeimap/geo"
+)
+
+// format is the representation a client asked for.
+type format uint8
+
+const (
+	fJSON format = iota
+	fHTML
+)
+
+// negotiate picks JSON or HTML from the f parameter, then from Accept
+// (the higher q-value of text/html and any JSON type wins, JSON on a tie);
+// an unknown f is a 400.
+func negotiate(c echo.Context) (format, error) {
+	if f, ok := c.QueryParams()["f"]; ok {
+		switch strings.ToLower(f[0]) {
+		case "json", "geojson", "application/json", "application/geo+json":
+			return fJSON, nil
+		case "html", "text/html":
+			return fHTML, nil
+		}
+		return fJSON, geo.Invalidf("f", "unknown format %q (want json or html)", f[0])
+	}
+	html, js := -1.0, -1.0
+	for _, part := range strings.Split(c.Request().Header.Get("Accept"), ",") {
+		mt, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.TrimSpace(k) == "q" {
+				if x, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+					q = x
+				}
+			}
+		}
+		switch mt = strings.ToLower(strings.TrimSpace(mt)); {
+		case mt == "text/html":
+			html = max(html, q)
+		case strings.HasSuffix(mt, "json"):
+			js = max(js, q)
+		}
+	}
+	if html > 0 && html > js {
+		return fHTML, nil
+	}
+	return fJSON, nil
+}
+
+// checkParams returns a 400 naming the first query parameter that is not
+// in allowed (or accepted by extra), and for a parameter given twice.
+func checkParams(c echo.Context, allowed []string, extra func(string) bool) error {
+	for k, v := range c.QueryParams() {
+		if !containsString(allowed, k) && (extra == nil || !extra(k)) {
+			return geo.Invalidf(k, "unknown query parameter %q", k)
+		}
+		if len(v) > 1 {
+			return geo.Invalidf(k, "query parameter %q given %d times", k, len(v))
+		}
+	}
+	return nil
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// etag derives a weak entity tag from the data version and everything else
+// a response depends on: the format, the base URL, the request URI and the
+// date (the default view of a collection changes at midnight).
+func (s *Server) etag(c echo.Context, snap *geo.Snapshot, f format, b baseURL) string {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s\x00%d\x00%s\x00%s\x00%s", snap.Version(), f, b, c.Request().URL.RequestURI(), s.today().Format(geo.DateLayout))
+	return fmt.Sprintf(`W/"%016x"`, h.Sum64())
+}
+
+// notModified sets ETag, Cache-Control and Vary, and reports whether the
+// client's If-None-Match already names the tag (the caller then answers
+// 304 with notModifiedResponse).
+func notModified(c echo.Context, tag string) bool {
+	h := c.Response().Header()
+	h.Set("ETag", tag)
+	h.Set("Cache-Control", "public, max-age=60")
+	h.Add("Vary", "Accept")
+	inm := c.Request().Header.Get("If-None-Match")
+	if inm == "" {
+		return false
+	}
+	want := strings.TrimPrefix(tag, "W/")
+	for _, t := range strings.Split(inm, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
+// writeLinkHeaders mirrors links in Link headers (RFC 8288).
+func writeLinkHeaders(c echo.Context, links []link) {
+	h := c.Response().Header()
+	for _, l := range links {
+		h.Add("Link", fmt.Sprintf("<%s>; rel=%q; type=%q", l.Href, l.Rel, l.Type))
+	}
+}
+
+// writeJSON writes v as indented JSON with content type ct.
+func writeJSON(c echo.Context, ct string, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("server: encode %s: %w", ct, err)
+	}
+	return c.Blob(http.StatusOK, ct, buf.Bytes())
+}
+
+// preamble is the common start of every OGC handler: it takes the snapshot,
+// negotiates the format, checks the query parameters and answers 304 when
+// the client's copy is current. done is true when the response is written.
+func (s *Server) preamble(c echo.Context, allowed []string, extra func(string) bool) (snap *geo.Snapshot, f format, b baseURL, done bool, err error) {
+	if snap, err = s.snapshot(); err != nil {
+		return nil, 0, "", false, err
+	}
+	if f, err = negotiate(c); err != nil {
+		return nil, 0, "", false, err
+	}
+	if err = checkParams(c, allowed, extra); err != nil {
+		return nil, 0, "", false, err
+	}
+	b = baseURL(requestBase(c))
+	if notModified(c, s.etag(c, snap, f, b)) {
+		return snap, f, b, true, c.NoContent(http.StatusNotModified)
+	}
+	return snap, f, b, false, nil
+}
+
+// collectionParam returns the collection named in the path, or a 404.
+func collectionParam(c echo.Context, snap *geo.Snapshot) (*geo.Collection, error) {
+	id := c.Param("collection")
+	if u, err := url.PathUnescape(id); err == nil {
+		id = u
+	}
+	col, err := snap.Collection(id)
+	if err != nil {
+		return nil, &geo.InputError{Param: "collectionId", Detail: fmt.Sprintf("no collection %q", id), Kind: geo.ErrNotFound}
+	}
+	return col, nil
+}

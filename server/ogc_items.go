@@ -1,0 +1,445 @@
+package server
+
+// Selecting, paging and encoding features: the part of the items endpoint
+// between parsed parameters and bytes.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/url"
+	"sort"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	orbgeo "github.com/paulmach/orb"
+
+	"beibeimap/geo"
+	"beibeimap/geo/cql2"
+)
+
+// itemsQuery is a validated items request.
+type itemsQuery struct {
+	limit, offset int
+	bbox          *orbgeo.Bound
+	when          geo.Interval
+	props         []propertyFilter
+	filter        *cql2.Expr
+	crs           outCRS
+	properties    []string // nil: all
+	skipGeometry  bool
+}
+
+// parseItemsQuery validates the query parameters q of an items request on
+// collection c; today is the default date.
+// qs are the queryables of c.
+func parseItemsQuery(q url.Values, c *geo.Collection, qs []queryable, today time.Time) (*itemsQuery, error) {
+	iq := &itemsQuery{when: geo.Interval{From: today, To: today}}
+	var err error
+	if iq.limit, err = parseLimit(q.Get("limit")); err != nil {
+		return nil, err
+	}
+	if iq.offset, err = parseCursor(q.Get("cursor")); err != nil {
+		return nil, err
+	}
+	if iq.crs, err = parseCRS("crs", q.Get("crs")); err != nil {
+		return nil, err
+	}
+	if _, ok := q["bbox-crs"]; ok && !q.Has("bbox") {
+		return nil, geo.Invalidf("bbox-crs", "bbox-crs needs bbox")
+	}
+	if q.Has("bbox") {
+		bc, err := parseCRS("bbox-crs", q.Get("bbox-crs"))
+		if err != nil {
+			return nil, err
+		}
+		b, err := parseBBox(q.Get("bbox"), bc)
+		if err != nil {
+			return nil, err
+		}
+		iq.bbox = &b
+	}
+	if q.Has("datetime") {
+		if iq.when, err = parseDatetime(q.Get("datetime")); err != nil {
+			return nil, err
+		}
+	}
+	for k, v := range q {
+		if containsString(itemsParams, k) {
+			continue
+		}
+		for _, qa := range qs {
+			if qa.Name == k {
+				pf, err := parsePropertyFilter(qa, v[0])
+				if err != nil {
+					return nil, err
+				}
+				iq.props = append(iq.props, pf)
+			}
+		}
+	}
+	if (q.Has("filter-lang") || q.Has("filter-crs")) && !q.Has("filter") {
+		return nil, geo.Invalidf("filter-lang", "filter-lang and filter-crs need filter")
+	}
+	if q.Has("filter") {
+		if iq.filter, err = parseFilter(q.Get("filter"), q.Get("filter-lang"), q.Get("filter-crs"), qs); err != nil {
+			return nil, err
+		}
+	}
+	if q.Has("properties") {
+		if iq.properties, err = selectProperties(q.Get("properties"), c); err != nil {
+			return nil, err
+		}
+	}
+	if q.Has("skipGeometry") {
+		if iq.skipGeometry, err = strconv.ParseBool(q.Get("skipGeometry")); err != nil {
+			return nil, geo.Invalidf("skipGeometry", "%q is not true or false", q.Get("skipGeometry"))
+		}
+	}
+	return iq, nil
+}
+
+// isQueryableParam reports whether a parameter name is one of qs, for
+// checkParams.
+func isQueryableParam(qs []queryable) func(string) bool {
+	return func(name string) bool { return hasQueryable(qs, name) }
+}
+
+// selectFeatures returns every feature of c that matches iq, in collection
+// order. Spatial conditions first narrow the candidates through the
+// snapshot's R-tree.
+func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*geo.Feature {
+	var cand map[*geo.Feature]bool
+	narrow := func(b orbgeo.Bound) {
+		next := map[*geo.Feature]bool{}
+		snap.Intersecting(b, func(f *geo.Feature) bool {
+			if f.Collection == c.ID && (cand == nil || cand[f]) {
+				next[f] = true
+			}
+			return true
+		})
+		cand = next
+	}
+	if iq.bbox != nil {
+		narrow(*iq.bbox)
+	}
+	if iq.filter != nil {
+		if b, ok := iq.filter.Bound(); ok {
+			if b.IsEmpty() {
+				return nil
+			}
+			narrow(b)
+		}
+	}
+	var out []*geo.Feature
+	for _, f := range c.Features {
+		if cand != nil && !cand[f] {
+			continue
+		}
+		if !f.Valid.Overlaps(iq.when) {
+			continue
+		}
+		if iq.bbox != nil && !cql2.Intersects(f.Geometry, *iq.bbox) {
+			continue
+		}
+		ok := true
+		for _, pf := range iq.props {
+			if !pf.match(f) {
+				ok = false
+				break
+			}
+		}
+		if ok && iq.filter != nil {
+			ok = iq.filter.Match(f)
+		}
+		if ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// appendFeature appends f as a GeoJSON Feature, its geometry converted
+// to crs, its properties limited to props (nil: all). extra, when set, is
+// appended as further members (a links array).
+func appendFeature(b []byte, f *geo.Feature, crs outCRS, props []string, skipGeometry bool, extra []byte) []byte {
+	b = append(b, `{"type":"Feature","id":`...)
+	b = appendJSONString(b, f.ID)
+	b = append(b, `,"geometry":`...)
+	if skipGeometry {
+		b = append(b, "null"...)
+	} else {
+		b = appendGeometry(b, f.Geometry, crs.fromWGS84)
+	}
+	b = append(b, `,"properties":`...)
+	b = appendProperties(b, f.Properties, props)
+	if extra != nil {
+		b = append(append(b, ','), extra...)
+	}
+	return append(b, '}')
+}
+
+// appendProperties writes the properties (only those named in props, when
+// not nil) as a JSON object with sorted keys, scalars written directly and
+// anything nested through encoding/json.
+func appendProperties(b []byte, p map[string]any, props []string) []byte {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		if props == nil || containsString(props, k) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		switch v := p[k].(type) {
+		case nil:
+			b = append(b, "null"...)
+		case string:
+			b = appendJSONString(b, v)
+		case bool:
+			b = strconv.AppendBool(b, v)
+		case float64:
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				b = append(b, "null"...)
+			} else if a := math.Abs(v); a != 0 && (a < 1e-6 || a >= 1e21) {
+				b = strconv.AppendFloat(b, v, 'e', -1, 64)
+			} else {
+				b = strconv.AppendFloat(b, v, 'f', -1, 64)
+			}
+		default:
+			b = appendJSON(b, v)
+		}
+	}
+	return append(b, '}')
+}
+
+// plainJSON reports whether s can be written between quotes as it is:
+// valid UTF-8 with nothing to escape.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == 0xe2 {
+			return false // 0xe2 may start U+2028 or U+2029
+		}
+	}
+	return utf8.ValidString(s)
+}
+
+// appendJSONString writes s as a JSON string: quotes, backslashes and
+// control characters escaped, invalid UTF-8 replaced by U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	if plainJSON(s) {
+		return append(append(b, s...), '"')
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && w == 1 {
+			b = append(b, "\\ufffd"...)
+		} else if r == '\u2028' || r == '\u2029' {
+			b = append(b, fmt.Sprintf("\\u%04x", r)...)
+		} else {
+			b = append(b, s[i:i+w]...)
+		}
+		i += w
+	}
+	return append(b, '"')
+}
+
+// appendJSON appends v as compact JSON without HTML escaping (links keep
+// their & readable).
+func appendJSON(b []byte, v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return append(b, "null"...)
+	}
+	return append(b, bytes.TrimRight(buf.Bytes(), "\n")...)
+}
+
+// appendGeometry writes g as a GeoJSON geometry with every point converted
+// by conv.
+func appendGeometry(b []byte, g orbgeo.Geometry, conv func(orbgeo.Point) orbgeo.Point) []byte {
+	switch g := g.(type) {
+	case orbgeo.Point:
+		b = append(b, `{"type":"Point","coordinates":`...)
+		b = appendPoint(b, conv(g))
+	case orbgeo.MultiPoint:
+		b = append(b, `{"type":"MultiPoint","coordinates":`...)
+		b = appendPoints(b, g, conv)
+	case orbgeo.LineString:
+		b = append(b, `{"type":"LineString","coordinates":`...)
+		b = appendPoints(b, g, conv)
+	case orbgeo.MultiLineString:
+		b = append(b, `{"type":"MultiLineString","coordinates":[`...)
+		for i, l := range g {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendPoints(b, l, conv)
+		}
+		b = append(b, ']')
+	case orbgeo.Ring:
+		return appendGeometry(b, orbgeo.Polygon{g}, conv)
+	case orbgeo.Polygon:
+		b = append(b, `{"type":"Polygon","coordinates":`...)
+		b = appendPolygon(b, g, conv)
+	case orbgeo.MultiPolygon:
+		b = append(b, `{"type":"MultiPolygon","coordinates":[`...)
+		for i, p := range g {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendPolygon(b, p, conv)
+		}
+		b = append(b, ']')
+	case orbgeo.Collection:
+		b = append(b, `{"type":"GeometryCollection","geometries":[`...)
+		for i, sub := range g {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendGeometry(b, sub, conv)
+		}
+		b = append(b, ']')
+	case orbgeo.Bound:
+		return appendGeometry(b, g.ToPolygon(), conv)
+	default:
+		return append(b, "null"...)
+	}
+	return append(b, '}')
+}
+
+func appendPoint(b []byte, p orbgeo.Point) []byte {
+	b = append(b, '[')
+	b = strconv.AppendFloat(b, p[0], 'f', -1, 64)
+	b = append(b, ',')
+	b = strconv.AppendFloat(b, p[1], 'f', -1, 64)
+	return append(b, ']')
+}
+
+func appendPoints(b []byte, ps []orbgeo.Point, conv func(orbgeo.Point) orbgeo.Point) []byte {
+	b = append(b, '[')
+	for i, p := range ps {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendPoint(b, conv(p))
+	}
+	return append(b, ']')
+}
+
+func appendPolygon(b []byte, p orbgeo.Polygon, conv func(orbgeo.Point) orbgeo.Point) []byte {
+	b = append(b, '[')
+	for i, r := range p {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendPoints(b, r, conv)
+	}
+	return append(b, ']')
+}
+
+// itemsLinks returns the links of an items page: self, alternate,
+// collection and, where there are more features, next and prev.
+func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matched int) []link {
+	p := collectionPath(c.ID) + "/items"
+	with := func(mod func(url.Values)) url.Values {
+		v := url.Values{}
+		for k, x := range q {
+			v[k] = x
+		}
+		delete(v, "f")
+		mod(v)
+		return v
+	}
+	same := func(url.Values) {}
+	links := []link{
+		{b.at(p, with(same)), "self", mtGeoJSON, "This page"},
+		{b.at(p, with(func(v url.Values) { v.Set("f", "html") })), "alternate", mtHTML, "This page as HTML"},
+		{b.at(collectionPath(c.ID), nil), "collection", mtJSON, "The collection"},
+	}
+	if next := iq.offset + iq.limit; next < matched {
+		links = append(links, link{b.at(p, with(func(v url.Values) {
+			v.Set("cursor", itoa(next))
+			v.Set("limit", itoa(iq.limit))
+		})), "next", mtGeoJSON, "Next page"})
+	}
+	if iq.offset > 0 {
+		prev := max(0, iq.offset-iq.limit)
+		links = append(links, link{b.at(p, with(func(v url.Values) {
+			if prev == 0 {
+				v.Del("cursor")
+			} else {
+				v.Set("cursor", itoa(prev))
+			}
+			v.Set("limit", itoa(iq.limit))
+		})), "prev", mtGeoJSON, "Previous page"})
+	}
+	return links
+}
+
+// page returns the features of the page iq asks for.
+func (iq *itemsQuery) page(all []*geo.Feature) []*geo.Feature {
+	if iq.offset >= len(all) {
+		return nil
+	}
+	return all[iq.offset:min(len(all), iq.offset+iq.limit)]
+}
+
+// encodeItems writes the FeatureCollection of one page.
+func encodeItems(c *geo.Collection, iq *itemsQuery, page []*geo.Feature, matched int, links []link, now time.Time) []byte {
+	b := make([]byte, 0, 4096+2048*len(page))
+	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
+	b = strconv.AppendInt(b, int64(matched), 10)
+	b = append(b, `,"numberReturned":`...)
+	b = strconv.AppendInt(b, int64(len(page)), 10)
+	b = append(b, `,"timeStamp":`...)
+	b = appendJSONString(b, now.UTC().Format(time.RFC3339))
+	if c.Attribution != "" {
+		b = append(b, `,"attribution":`...)
+		b = appendJSONString(b, c.Attribution)
+	}
+	if c.License != "" {
+		b = append(b, `,"license":`...)
+		b = appendJSONString(b, c.License)
+	}
+	b = append(b, `,"links":`...)
+	b = appendJSON(b, links)
+	b = append(b, `,"features":[`...)
+	for i, f := range page {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendFeature(b, f, iq.crs, iq.properties, iq.skipGeometry, nil)
+	}
+	return append(b, "]}\n"...)
+}

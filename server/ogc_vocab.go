@@ -1,0 +1,327 @@
+package server
+
+// OGC API – Features vocabulary: media types, conformance classes, CRS
+// identifiers, links and the documents of the landing page, conformance,
+// collections and queryables. Nothing here touches HTTP: documents are
+// built from a base URL and the data snapshot, so the same builders serve
+// JSON, HTML and the golden tests.
+
+import (
+	"math"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"beibeimap/geo"
+)
+
+// Media types of the OGC API.
+const (
+	mtJSON    = "application/json"
+	mtGeoJSON = "application/geo+json"
+	mtOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
+	mtSchema  = "application/schema+json"
+	mtHTML    = "text/html"
+)
+
+// CRS identifiers of Part 2.
+const (
+	crsCRS84    = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+	crsEPSG4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
+	crsEPSG3857 = "http://www.opengis.net/def/crs/EPSG/0/3857"
+)
+
+// supportedCRS lists the CRSs of every collection, storage CRS first.
+var supportedCRS = []string{crsCRS84, crsEPSG4326, crsEPSG3857}
+
+// conformance lists the conformance classes the server implements.
+var conformance = []string{
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+	"http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+	"http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+	"http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+}
+
+// Paging limits of the items endpoint.
+const (
+	defaultLimit = 100
+	maxLimit     = 10000
+)
+
+// serviceTitle and serviceDescription head the landing page.
+const (
+	serviceTitle       = "beibeimap"
+	serviceDescription = "OGC API – Features of the 2026 redrawing of Beibei district, Chongqing: districts, townships, seats, planning zones, projects and corridors, with every version of a changed boundary reachable by date."
+)
+
+// versionNote is appended to every collection description.
+const versionNote = "Versions: each feature carries valid_from and valid_to (inclusive dates; null is an open end). Items show the features in force today unless datetime is given: datetime=2025-06-01 gives the layout of that day, datetime=../.. every version."
+
+// link is a web link of an OGC API document.
+type link struct {
+	Href  string `json:"href"`
+	Rel   string `json:"rel"`
+	Type  string `json:"type"`
+	Title string `json:"title,omitempty"`
+}
+
+// baseURL is the absolute URL of the API root as the client sees it,
+// without a trailing slash ("https://example.org/beibei").
+type baseURL string
+
+// at returns the absolute URL of path (which starts with "/") with query.
+func (b baseURL) at(path string, query url.Values) string {
+	s := string(b) + path
+	if len(query) > 0 {
+		s += "?" + query.Encode()
+	}
+	return s
+}
+
+func collectionPath(id string) string { return "/collections/" + url.PathEscape(id) }
+
+func featurePath(coll, id string) string {
+	return collectionPath(coll) + "/items/" + url.PathEscape(id)
+}
+
+// landingDoc is the landing page.
+type landingDoc struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Links       []link `json:"links"`
+}
+
+func buildLanding(b baseURL) landingDoc {
+	return landingDoc{
+		Title:       serviceTitle,
+		Description: serviceDescription,
+		Links: []link{
+			{b.at("/", nil), "self", mtJSON, "This document"},
+			{b.at("/", url.Values{"f": {"html"}}), "alternate", mtHTML, "This document as HTML"},
+			{b.at("/api", nil), "service-desc", mtOpenAPI, "The API definition (OpenAPI 3.0)"},
+			{b.at("/api", url.Values{"f": {"html"}}), "service-doc", mtHTML, "The API documentation"},
+			{b.at("/conformance", nil), "conformance", mtJSON, "Conformance classes implemented"},
+			{b.at("/collections", nil), "data", mtJSON, "Collections"},
+			{b.at("/map/", nil), "alternate", mtHTML, "Map"},
+		},
+	}
+}
+
+// conformanceDoc is the conformance declaration.
+type conformanceDoc struct {
+	ConformsTo []string `json:"conformsTo"`
+}
+
+// extentDoc is the extent of a collection.
+type extentDoc struct {
+	Spatial struct {
+		Bbox [][]float64 `json:"bbox"`
+		Crs  string      `json:"crs"`
+	} `json:"spatial"`
+	Temporal struct {
+		Interval [][]*string `json:"interval"`
+		Trs      string      `json:"trs"`
+	} `json:"temporal"`
+}
+
+// collectionDoc describes one collection.
+type collectionDoc struct {
+	ID          string     `json:"id"`
+	Title       string     `json:"title"`
+	Description string     `json:"description"`
+	Attribution string     `json:"attribution,omitempty"`
+	License     string     `json:"license,omitempty"`
+	Extent      *extentDoc `json:"extent,omitempty"`
+	ItemType    string     `json:"itemType"`
+	Crs         []string   `json:"crs"`
+	StorageCrs  string     `json:"storageCrs"`
+	Links       []link     `json:"links"`
+}
+
+// collectionsDoc lists the collections.
+type collectionsDoc struct {
+	Links       []link          `json:"links"`
+	Collections []collectionDoc `json:"collections"`
+}
+
+func collectionDescription(c *geo.Collection) string {
+	d := strings.TrimSpace(c.Description)
+	if d == "" {
+		return versionNote
+	}
+	return d + " " + versionNote
+}
+
+func buildCollection(b baseURL, c *geo.Collection) collectionDoc {
+	p := collectionPath(c.ID)
+	d := collectionDoc{
+		ID:          c.ID,
+		Title:       c.Title,
+		Description: collectionDescription(c),
+		Attribution: c.Attribution,
+		License:     c.License,
+		ItemType:    "feature",
+		Crs:         supportedCRS,
+		StorageCrs:  crsCRS84,
+		Links: []link{
+			{b.at(p, nil), "self", mtJSON, "This collection"},
+			{b.at(p, url.Values{"f": {"html"}}), "alternate", mtHTML, "This collection as HTML"},
+			{b.at(p+"/items", nil), "items", mtGeoJSON, "Features in force today"},
+			{b.at(p+"/items", url.Values{"f": {"html"}}), "items", mtHTML, "Features as HTML"},
+			{b.at(p+"/queryables", nil), "http://www.opengis.net/def/rel/ogc/1.0/queryables", mtSchema, "Queryable properties"},
+			{b.at(p+"/items", url.Values{"datetime": {"../.."}, "limit": {itoa(maxLimit)}}), "enclosure", mtGeoJSON, "Every feature and version of the collection"},
+		},
+	}
+	if len(c.Features) > 0 {
+		bound, iv := c.Extent()
+		e := &extentDoc{}
+		e.Spatial.Bbox = [][]float64{{round7(bound.Min[0]), round7(bound.Min[1]), round7(bound.Max[0]), round7(bound.Max[1])}}
+		e.Spatial.Crs = crsCRS84
+		e.Temporal.Interval = [][]*string{{dateOrNil(iv.From), dateOrNil(iv.To)}}
+		e.Temporal.Trs = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+		d.Extent = e
+	}
+	return d
+}
+
+func round7(v float64) float64 { return math.Round(v*1e7) / 1e7 }
+
+func dateOrNil(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.Format(geo.DateLayout)
+	return &s
+}
+
+func buildCollections(b baseURL, snap *geo.Snapshot) collectionsDoc {
+	d := collectionsDoc{
+		Links: []link{
+			{b.at("/collections", nil), "self", mtJSON, "This document"},
+			{b.at("/collections", url.Values{"f": {"html"}}), "alternate", mtHTML, "This document as HTML"},
+		},
+		Collections: []collectionDoc{},
+	}
+	for _, c := range snap.Collections() {
+		d.Collections = append(d.Collections, buildCollection(b, c))
+	}
+	return d
+}
+
+// queryable describes one simple property of a collection.
+type queryable struct {
+	Name   string
+	Type   string // string, integer, number or boolean
+	Format string // "date" for YYYY-MM-DD strings
+}
+
+// queryablesOf derives the simple queryable properties of c from its data:
+// a property is queryable when all its non-null values share one scalar
+// type. They are sorted by name.
+func queryablesOf(c *geo.Collection) []queryable {
+	types := map[string]string{}
+	dates := map[string]bool{}
+	for _, f := range c.Features {
+		for k, v := range f.Properties {
+			var t string
+			switch v := v.(type) {
+			case nil:
+				if _, ok := types[k]; !ok {
+					types[k] = ""
+				}
+				continue
+			case string:
+				t = "string"
+				if isDate(v) {
+					if _, seen := dates[k]; !seen {
+						dates[k] = true
+					}
+				} else {
+					dates[k] = false
+				}
+			case float64:
+				t = "integer"
+				if v != math.Trunc(v) || math.Abs(v) > 1<<53 {
+					t = "number"
+				}
+			case bool:
+				t = "boolean"
+			default:
+				t = "-"
+			}
+			old := types[k]
+			switch {
+			case old == "" || old == t:
+				types[k] = t
+			case old == "integer" && t == "number" || old == "number" && t == "integer":
+				types[k] = "number"
+			default:
+				types[k] = "-"
+			}
+		}
+	}
+	var out []queryable
+	for k, t := range types {
+		if t == "-" || t == "" {
+			continue
+		}
+		q := queryable{Name: k, Type: t}
+		if t == "string" && dates[k] {
+			q.Format = "date"
+		}
+		out = append(out, q)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// isDate reports whether s is a YYYY-MM-DD calendar date; the shape is
+// checked first so that the common non-date string costs no parse error.
+func isDate(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	_, err := time.Parse(geo.DateLayout, s)
+	return err == nil
+}
+
+// geometryNames are the names under which filters may refer to the
+// geometry of a feature.
+var geometryNames = []string{"geometry", "geom"}
+
+// buildQueryables returns the JSON Schema of the queryables of c.
+func buildQueryables(b baseURL, c *geo.Collection) map[string]any {
+	props := map[string]any{
+		"geometry": map[string]any{
+			"title":  "Geometry (also \"geom\" in filters)",
+			"format": "geometry-any",
+		},
+	}
+	for _, q := range queryablesOf(c) {
+		p := map[string]any{"title": q.Name, "type": q.Type}
+		if q.Format != "" {
+			p["format"] = q.Format
+		}
+		props[q.Name] = p
+	}
+	return map[string]any{
+		"$schema":              "https://json-schema.org/draft/2020-12/schema",
+		"$id":                  b.at(collectionPath(c.ID)+"/queryables", nil),
+		"type":                 "object",
+		"title":                c.Title,
+		"properties":           props,
+		"additionalProperties": false,
+	}
+}

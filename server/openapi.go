@@ -1,0 +1,172 @@
+package server
+
+// The OpenAPI 3.0 definition of the service, generated from the same
+// tables the handlers use (parameters, limits, collections, queryables), so
+// that it cannot drift from the real API.
+
+import (
+	"beibeimap/geo"
+)
+
+type obj = map[string]any
+
+func ref(name string) obj { return obj{"$ref": "#/components/parameters/" + name} }
+
+func jsonContent(mt string, schema obj) obj {
+	return obj{mt: obj{"schema": schema}}
+}
+
+func response(desc string, content obj) obj {
+	r := obj{"description": desc}
+	if content != nil {
+		r["content"] = content
+	}
+	return r
+}
+
+// problemResponses are the error responses every operation may give.
+func problemResponses(r obj) obj {
+	problem := jsonContent("application/problem+json", obj{"$ref": "#/components/schemas/problem"})
+	r["400"] = response("Invalid parameter; the problem names it in param.", problem)
+	r["404"] = response("Unknown collection or feature.", problem)
+	r["503"] = response("No data loaded yet.", problem)
+	return r
+}
+
+func getOp(summary, opID string, params []any, responses obj) obj {
+	if params == nil {
+		params = []any{}
+	}
+	return obj{"get": obj{
+		"summary":     summary,
+		"operationId": opID,
+		"parameters":  params,
+		"responses":   problemResponses(responses),
+	}}
+}
+
+func okJSON(desc, mt string) obj {
+	return obj{
+		"200": response(desc, obj{mt: obj{"schema": obj{"type": "object"}}, mtHTML: obj{"schema": obj{"type": "string"}}}),
+		"304": response("Not modified (If-None-Match matched the ETag).", nil),
+	}
+}
+
+// itemsParameters returns the parameters of an items path; queryables of a
+// known collection are added as form parameters for server-side filtering.
+func itemsParameters(qs []queryable, withCollection bool) []any {
+	var ps []any
+	if withCollection {
+		ps = append(ps, ref("collectionId"))
+	}
+	ps = append(ps, ref("f"), ref("limit"), ref("bbox"), ref("bbox-crs"), ref("datetime"),
+		ref("filter"), ref("filter-lang"), ref("filter-crs"), ref("crs"), ref("properties"),
+		ref("skipGeometry"), ref("cursor"))
+	for _, q := range qs {
+		schema := obj{"type": q.Type}
+		if q.Format != "" {
+			schema["format"] = q.Format
+		}
+		ps = append(ps, obj{
+			"name": q.Name, "in": "query", "required": false, "style": "form", "explode": false,
+			"description": "Selects features whose " + q.Name + " equals the value.",
+			"schema":      schema,
+		})
+	}
+	return ps
+}
+
+func param(name, in, desc string, schema obj) obj {
+	p := obj{"name": name, "in": in, "description": desc, "schema": schema, "required": in == "path"}
+	if in == "query" {
+		p["style"] = "form"
+		p["explode"] = false
+	}
+	return p
+}
+
+// buildOpenAPI returns the OpenAPI 3.0 document of the service.
+func buildOpenAPI(b baseURL, snap *geo.Snapshot) obj {
+	var ids []any
+	for _, c := range snap.Collections() {
+		ids = append(ids, c.ID)
+	}
+	crsEnum := []any{crsCRS84, crsEPSG4326, crsEPSG3857}
+	params := obj{
+		"collectionId": param("collectionId", "path", "Collection id.", obj{"type": "string", "enum": ids}),
+		"featureId":    param("featureId", "path", "Feature id.", obj{"type": "string"}),
+		"f":            param("f", "query", "Response format; default by Accept header (JSON unless text/html is preferred).", obj{"type": "string", "enum": []any{"json", "html"}}),
+		"limit": param("limit", "query", "Features per page. Values above the maximum are clamped to it.",
+			obj{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defaultLimit}),
+		"bbox": obj{"name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
+			"description": "Features intersecting the box minx,miny,maxx,maxy (or 6 numbers with heights), in bbox-crs (default CRS84 lon/lat).",
+			"schema":      obj{"type": "array", "minItems": 4, "maxItems": 6, "items": obj{"type": "number"}}},
+		"bbox-crs": param("bbox-crs", "query", "CRS of bbox.", obj{"type": "string", "format": "uri", "enum": crsEnum, "default": crsCRS84}),
+		"datetime": param("datetime", "query", "Date, timestamp or interval (start/end, .. for open); features whose validity overlaps it. Default: today (China time). ../.. gives every version.", obj{"type": "string"}),
+		"filter":   param("filter", "query", "CQL2 filter (basic-cql2, LIKE/BETWEEN/IN, S_INTERSECTS and S_DISJOINT with any geometry literal).", obj{"type": "string"}),
+		"filter-lang": param("filter-lang", "query", "Language of filter; cql-text is the draft name of cql2-text, accepted for GDAL 3.6.",
+			obj{"type": "string", "enum": []any{"cql2-text", "cql2-json", "cql-text"}, "default": "cql2-text"}),
+		"filter-crs":   param("filter-crs", "query", "CRS of geometry literals in filter.", obj{"type": "string", "format": "uri", "enum": crsEnum, "default": crsCRS84}),
+		"crs":          param("crs", "query", "CRS of the response geometry (EPSG:4326 is lat/lon order).", obj{"type": "string", "format": "uri", "enum": crsEnum, "default": crsCRS84}),
+		"properties":   obj{"name": "properties", "in": "query", "required": false, "style": "form", "explode": false, "description": "Properties to include.", "schema": obj{"type": "array", "items": obj{"type": "string"}}},
+		"skipGeometry": param("skipGeometry", "query", "Leave geometry out (null).", obj{"type": "boolean", "default": false}),
+		"cursor":       param("cursor", "query", "Paging cursor; follow the next and prev links.", obj{"type": "string"}),
+	}
+	fc := obj{"200": response("A page of features; next and prev links page through all of them.",
+		obj{mtGeoJSON: obj{"schema": obj{"type": "object"}}, mtHTML: obj{"schema": obj{"type": "string"}}}),
+		"304": response("Not modified.", nil)}
+	paths := obj{
+		"/":            getOp("Landing page", "getLandingPage", []any{ref("f")}, okJSON("Landing page.", mtJSON)),
+		"/api":         getOp("This API definition", "getAPI", []any{ref("f")}, okJSON("OpenAPI 3.0 definition.", mtOpenAPI)),
+		"/conformance": getOp("Conformance classes", "getConformance", []any{ref("f")}, okJSON("Conformance declaration.", mtJSON)),
+		"/collections": getOp("Collections", "getCollections", []any{ref("f")}, okJSON("The collections.", mtJSON)),
+		"/collections/{collectionId}": getOp("One collection", "describeCollection",
+			[]any{ref("collectionId"), ref("f")}, okJSON("The collection.", mtJSON)),
+		"/collections/{collectionId}/queryables": getOp("Queryable properties", "getQueryables",
+			[]any{ref("collectionId"), ref("f")}, okJSON("JSON Schema of the queryables.", mtSchema)),
+		"/collections/{collectionId}/items": getOp("Features of a collection", "getFeatures",
+			itemsParameters(nil, true), fc),
+		"/collections/{collectionId}/items/{featureId}": getOp("One feature (any version)", "getFeature",
+			[]any{ref("collectionId"), ref("featureId"), ref("f"), ref("crs"), ref("properties"), ref("skipGeometry")},
+			obj{"200": response("The feature.", obj{mtGeoJSON: obj{"schema": obj{"type": "object"}}}), "304": response("Not modified.", nil)}),
+		"/healthz": obj{"get": obj{"summary": "Health check: 200 once data is loaded, 503 before.", "operationId": "getHealth",
+			"responses": obj{"200": response("Loaded.", jsonContent(mtJSON, obj{"type": "object"})), "503": response("No data yet.", nil)}}},
+		"/map/": obj{"get": obj{"summary": "The interactive map page.", "operationId": "getMap",
+			"responses": obj{"200": response("HTML page.", obj{mtHTML: obj{"schema": obj{"type": "string"}}})}}},
+		"/lookup": obj{
+			"get": obj{"summary": "Which district, township and zone contain a place (see the lookup documentation for its parameters).", "operationId": "lookup",
+				"responses": problemResponses(obj{"200": response("Lookup result.", jsonContent(mtJSON, obj{"type": "object"}))})},
+			"post": obj{"summary": "Batch lookup of several places in one JSON request body.", "operationId": "lookupBatch",
+				"requestBody": obj{"required": true, "content": jsonContent(mtJSON, obj{"type": "object"})},
+				"responses": problemResponses(obj{
+					"200": response("Lookup results.", jsonContent(mtJSON, obj{"type": "object"})),
+					"413": response("Body too large.", jsonContent("application/problem+json", obj{"$ref": "#/components/schemas/problem"})),
+				})},
+		},
+	}
+	for _, c := range snap.Collections() {
+		paths[collectionPath(c.ID)+"/items"] = getOp("Features of "+c.Title, "getFeatures_"+c.ID,
+			itemsParameters(queryablesOf(c), false), fc)
+	}
+	return obj{
+		"openapi": "3.0.3",
+		"info": obj{
+			"title":       serviceTitle,
+			"version":     "1.0.0",
+			"description": serviceDescription,
+		},
+		"servers": []any{obj{"url": string(b)}},
+		"paths":   paths,
+		"components": obj{
+			"parameters": params,
+			"schemas": obj{"problem": obj{
+				"type":        "object",
+				"description": "RFC 9457 problem details; param names the offending parameter.",
+				"properties": obj{
+					"type": obj{"type": "string"}, "title": obj{"type": "string"}, "status": obj{"type": "integer"},
+					"detail": obj{"type": "string"}, "instance": obj{"type": "string"}, "param": obj{"type": "string"},
+				},
+			}},
+		},
+	}
+}
