@@ -115,7 +115,8 @@ func (s *Server) handleItems(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	qs := queryablesOf(col)
+	cache := s.featureCacheFor(snap)
+	qs := cache.queryablesOf(col)
 	if err := checkParams(c, itemsParams, isQueryableParam(qs)); err != nil {
 		return err
 	}
@@ -139,7 +140,7 @@ func (s *Server) handleItems(c echo.Context) error {
 	if f == fHTML {
 		return s.renderHTML(c, "items", itemsPage(b, col, iq, page, len(all), links))
 	}
-	return c.Blob(http.StatusOK, mtGeoJSON, encodeItems(col, iq, page, len(all), links, s.cfg.Now()))
+	return c.Blob(http.StatusOK, mtGeoJSON, encodeItems(col, iq, page, len(all), links, s.cfg.Now(), cache))
 }
 
 // handleFeature serves one feature, whatever its validity.

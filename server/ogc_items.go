@@ -415,8 +415,10 @@ func (iq *itemsQuery) page(all []*geo.Feature) []*geo.Feature {
 	return all[iq.offset:min(len(all), iq.offset+iq.limit)]
 }
 
-// encodeItems writes the FeatureCollection of one page.
-func encodeItems(c *geo.Collection, iq *itemsQuery, page []*geo.Feature, matched int, links []link, now time.Time) []byte {
+// encodeItems writes the FeatureCollection of one page. cache, when not
+// nil, supplies the encoding of features in the default view.
+func encodeItems(c *geo.Collection, iq *itemsQuery, page []*geo.Feature, matched int, links []link, now time.Time, cache *featureCache) []byte {
+	defaultView := cache != nil && iq.crs == (outCRS{crsCRS84}) && iq.properties == nil && !iq.skipGeometry
 	b := make([]byte, 0, 4096+2048*len(page))
 	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
 	b = strconv.AppendInt(b, int64(matched), 10)
@@ -439,7 +441,11 @@ func encodeItems(c *geo.Collection, iq *itemsQuery, page []*geo.Feature, matched
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendFeature(b, f, iq.crs, iq.properties, iq.skipGeometry, nil)
+		if defaultView {
+			b = append(b, cache.feature(f)...)
+		} else {
+			b = appendFeature(b, f, iq.crs, iq.properties, iq.skipGeometry, nil)
+		}
 	}
 	return append(b, "]}\n"...)
 }

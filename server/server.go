@@ -3,6 +3,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -47,6 +48,10 @@ type Server struct {
 	log   *slog.Logger
 	e     *echo.Echo
 	tiles *tiles.Cache
+	// encoded caches GeoJSON of features of the current snapshot.
+	encoded atomic.Pointer[featureCache]
+	// lookups holds the lookup index of the current snapshot.
+	lookups locatorCache
 }
 
 var _ http.Handler = (*Server)(nil)

@@ -1,0 +1,746 @@
+package geo
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+// Collection ids the locator reads. They are part of the API: the data
+// build writes them and the lookup answer is composed from them.
+const (
+	DistrictsID     = "districts"
+	TownshipsID     = "townships"
+	SeatsID         = "seats"
+	PlanningZonesID = "planning-zones"
+	ProjectsID      = "projects"
+	CorridorsID     = "corridors"
+)
+
+// Basis is the legal basis of the 2026 redrawing, quoted in change records
+// and notices when the new district's feature names none itself (property
+// "basis").
+const Basis = "渝府发〔2025〕15号"
+
+// changeDay is the first day of the new layout, used by the gazetteer's
+// notices when the districts layer has no versions to derive it from.
+const changeDay = "2026-01-25"
+
+// Nearby defaults of a Locator.
+const (
+	// NearbyRadius is the radius in metres within which Locate reports
+	// nearby features.
+	NearbyRadius = 5000.0
+	// NearbyLimit is the most nearby features Locate reports.
+	NearbyLimit = 5
+)
+
+// nearbyCollections are the collections whose features Locate reports as
+// nearby.
+var nearbyCollections = []string{ProjectsID, CorridorsID}
+
+// Place is a feature as it appears in a lookup answer: a district, a
+// township, a planning zone or a nearby feature. Its JSON is encoded once,
+// when the Locator is built. A Place is immutable and safe for concurrent
+// use.
+type Place struct {
+	// Feature is the feature the place describes.
+	Feature *Feature
+	// Code is the administrative code ("" when the feature has none, as
+	// 两江新区 has none yet); Name is Chinese, NameEn English.
+	Code, Name, NameEn string
+	// Accuracy and Kind are the properties of the same names, or "".
+	Accuracy, Kind string
+
+	order int    // position in its collection: the tie-breaker among overlaps
+	raw   []byte // the JSON object of the answer's district/township/zones
+	near  []byte // `{"collection":…,"id":…,"name":…,"name_en":…,"distance_m":`
+}
+
+// MarshalJSON returns the place's answer object: {"id","code","name",
+// "name_en"} for a district, plus "accuracy" for a township, and
+// {"id","name","name_en","kind"} for a planning zone. Absent values are null.
+func (p *Place) MarshalJSON() ([]byte, error) { return p.raw, nil }
+
+// Change is one change of the district a point belongs to: from Date on,
+// the point lies in To instead of From. Either may be nil (no district).
+type Change struct {
+	Date     time.Time
+	From, To *Place
+	// Basis is the legal basis of the change.
+	Basis string
+}
+
+// NearbyPlace is a feature within the nearby radius of the query point.
+type NearbyPlace struct {
+	Place *Place
+	// Meters is the distance from the query point to the nearest point of
+	// the feature, 0 inside a polygon.
+	Meters float64
+}
+
+// Query is what a lookup was asked: a point in a CRS on a date, or an
+// address.
+type Query struct {
+	// Lon and Lat are the query point as given, in CRS (for an address
+	// query: the WGS84 point answered).
+	Lon, Lat float64
+	// CRS is the coordinate system of Lon/Lat; "" means WGS84.
+	CRS CRS
+	// Date is the calendar date (midnight UTC) of the layout asked for.
+	Date time.Time
+	// Address is the free text of an address query, "" otherwise.
+	Address string
+}
+
+// Validate checks that Lon and Lat are finite and within [-180, 180] and
+// [-90, 90] degrees, and that CRS is one of WGS84, GCJ02 and BD09. It
+// returns an *InputError (wrapping ErrInvalid) that names "lon", "lat" or
+// "crs".
+func (q Query) Validate() error {
+	switch q.CRS {
+	case "", WGS84, GCJ02, BD09:
+	default:
+		return Invalidf("crs", "lookup accepts wgs84, gcj02 or bd09, not %q", string(q.CRS))
+	}
+	if math.IsNaN(q.Lon) || math.IsInf(q.Lon, 0) || q.Lon < -180 || q.Lon > 180 {
+		return Invalidf("lon", "longitude must be a finite number of degrees in [-180, 180]")
+	}
+	if math.IsNaN(q.Lat) || math.IsInf(q.Lat, 0) || q.Lat < -90 || q.Lat > 90 {
+		return Invalidf("lat", "latitude must be a finite number of degrees in [-90, 90]")
+	}
+	return nil
+}
+
+// Answer is the answer to a lookup. Its JSON form (AppendJSON) is the
+// contract of GET /lookup. An Answer may be reused for many lookups (the
+// locator resets it and reuses its slices); it is not safe for concurrent
+// use.
+type Answer struct {
+	Query Query
+	// WGS84 is the query point in WGS84 lon/lat, the point actually looked up.
+	WGS84 orbgeo.Point
+	// District and Township contain the point on Query.Date; nil when none does.
+	District, Township *Place
+	// Zones are the planning zones containing the point on Query.Date, in
+	// the order of their collection.
+	Zones []*Place
+	// Changes lists, oldest first, every date on which the district
+	// containing the point changed.
+	Changes []Change
+	// Nearby lists the features of the nearby collections within the
+	// locator's radius, nearest first.
+	Nearby []NearbyPlace
+	// Matched and Notices are set by address lookups: the names recognised
+	// in the text and what the user should know about them.
+	Matched, Notices []string
+
+	hits []*Place
+}
+
+// Reset clears the answer, keeping its slices' storage for reuse.
+func (a *Answer) Reset() {
+	*a = Answer{
+		Zones:   a.Zones[:0],
+		Changes: a.Changes[:0],
+		Nearby:  a.Nearby[:0],
+		Matched: a.Matched[:0],
+		Notices: a.Notices[:0],
+		hits:    a.hits[:0],
+	}
+}
+
+// nearItem is one indexed feature of the nearby collections.
+type nearItem struct {
+	place *Place
+	bound orbgeo.Bound
+}
+
+// Locator answers lookups — which district, township and planning zones
+// contain a point, how its district changed, what lies nearby, where an
+// address is — from one Snapshot. Everything it needs is prepared by
+// NewLocator, so a lookup does not allocate beyond the Answer's own
+// slices. It is immutable and safe for concurrent use.
+type Locator struct {
+	snap    *Snapshot
+	places  map[*Feature]*Place
+	bounds  []time.Time // dates on which some district starts or ends, sorted
+	near    []nearItem
+	radius  float64
+	limit   int
+	gaz     *Gazetteer
+	changed time.Time // date of the redrawing as the data has it
+}
+
+// NewLocator prepares the places of snap's districts, townships, planning
+// zones and nearby collections (any of which may be missing) and the
+// gazetteer of their names.
+func NewLocator(snap *Snapshot) *Locator {
+	l := &Locator{snap: snap, places: map[*Feature]*Place{}, radius: NearbyRadius, limit: NearbyLimit}
+	seen := map[time.Time]bool{}
+	for _, id := range []string{DistrictsID, TownshipsID, PlanningZonesID} {
+		c, err := snap.Collection(id)
+		if err != nil {
+			continue
+		}
+		for i, f := range c.Features {
+			l.places[f] = newPlace(f, i)
+			if id != DistrictsID {
+				continue
+			}
+			if !f.Valid.From.IsZero() {
+				seen[f.Valid.From] = true
+			}
+			if !f.Valid.To.IsZero() {
+				seen[f.Valid.To.AddDate(0, 0, 1)] = true
+			}
+		}
+	}
+	for d := range seen {
+		l.bounds = append(l.bounds, d)
+	}
+	sort.Slice(l.bounds, func(i, j int) bool { return l.bounds[i].Before(l.bounds[j]) })
+	l.changed, _ = time.Parse(DateLayout, changeDay)
+	if len(l.bounds) > 0 {
+		l.changed = l.bounds[len(l.bounds)-1]
+	}
+	for _, id := range nearbyCollections {
+		c, err := snap.Collection(id)
+		if err != nil {
+			continue
+		}
+		for i, f := range c.Features {
+			p := l.places[f]
+			if p == nil {
+				p = newPlace(f, i)
+				l.places[f] = p
+			}
+			l.near = append(l.near, nearItem{place: p, bound: f.Geometry.Bound()})
+		}
+	}
+	l.gaz = newGazetteer(l)
+	return l
+}
+
+// Snapshot returns the snapshot the locator answers from.
+func (l *Locator) Snapshot() *Snapshot { return l.snap }
+
+// Gazetteer returns the gazetteer of the locator's snapshot.
+func (l *Locator) Gazetteer() *Gazetteer { return l.gaz }
+
+// propString returns property key of f as a string: strings as they are,
+// numbers formatted, anything else "".
+func propString(f *Feature, key string) string {
+	switch v := f.Properties[key].(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return ""
+}
+
+func newPlace(f *Feature, order int) *Place {
+	p := &Place{
+		Feature:  f,
+		Code:     propString(f, "code"),
+		Name:     propString(f, "name"),
+		NameEn:   propString(f, "name_en"),
+		Accuracy: propString(f, "accuracy"),
+		Kind:     propString(f, "kind"),
+		order:    order,
+	}
+	if p.Name == "" {
+		p.Name = f.ID
+	}
+	b := []byte(`{"id":`)
+	b = appendString(b, f.ID)
+	if f.Collection != PlanningZonesID {
+		b = append(b, `,"code":`...)
+		b = appendNullable(b, p.Code)
+	}
+	b = append(b, `,"name":`...)
+	b = appendString(b, p.Name)
+	b = append(b, `,"name_en":`...)
+	b = appendNullable(b, p.NameEn)
+	switch f.Collection {
+	case TownshipsID:
+		b = append(b, `,"accuracy":`...)
+		b = appendNullable(b, p.Accuracy)
+	case PlanningZonesID:
+		b = append(b, `,"kind":`...)
+		b = appendNullable(b, p.Kind)
+	}
+	p.raw = append(b, '}')
+	n := []byte(`{"collection":`)
+	n = appendString(n, f.Collection)
+	n = append(n, `,"id":`...)
+	n = appendString(n, f.ID)
+	n = append(n, `,"name":`...)
+	n = appendString(n, p.Name)
+	n = append(n, `,"name_en":`...)
+	n = appendNullable(n, p.NameEn)
+	p.near = append(n, `,"distance_m":`...)
+	return p
+}
+
+// Locate answers q into a (after resetting it): the point is converted to
+// WGS84, then the district, township and planning zones containing it on
+// q.Date (under the package's boundary rule), every change of its district
+// over all dates of the districts layer, and the features of the nearby
+// collections within NearbyRadius metres (at most NearbyLimit, nearest
+// first). It returns the error of q.Validate and otherwise nil.
+func (l *Locator) Locate(q Query, a *Answer) error {
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	if q.CRS == "" {
+		q.CRS = WGS84
+	}
+	a.Reset()
+	a.Query = q
+	a.WGS84 = q.CRS.ToWGS84(orbgeo.Point{q.Lon, q.Lat})
+	l.locate(a)
+	return nil
+}
+
+// locate fills a for the point a.WGS84 on a.Query.Date.
+func (l *Locator) locate(a *Answer) {
+	pt, date := a.WGS84, a.Query.Date
+	// One search over all dates: the changes need every version anyway.
+	l.snap.Containing(pt, time.Time{}, func(f *Feature) bool {
+		if p := l.places[f]; p != nil && f.Collection != ProjectsID && f.Collection != CorridorsID {
+			a.hits = append(a.hits, p)
+		}
+		return true
+	})
+	for _, p := range a.hits {
+		f := p.Feature
+		if !f.Valid.Contains(date) {
+			continue
+		}
+		switch f.Collection {
+		case DistrictsID:
+			if a.District == nil || p.order < a.District.order {
+				a.District = p
+			}
+		case TownshipsID:
+			if a.Township == nil || p.order < a.Township.order {
+				a.Township = p
+			}
+		case PlanningZonesID:
+			a.Zones = append(a.Zones, p)
+		}
+	}
+	sortPlaces(a.Zones)
+	for _, b := range l.bounds {
+		from := l.districtOn(a.hits, b.AddDate(0, 0, -1))
+		to := l.districtOn(a.hits, b)
+		if samePlace(from, to) {
+			continue
+		}
+		basis := Basis
+		if to != nil && propString(to.Feature, "basis") != "" {
+			basis = propString(to.Feature, "basis")
+		} else if to == nil && from != nil && propString(from.Feature, "basis") != "" {
+			basis = propString(from.Feature, "basis")
+		}
+		a.Changes = append(a.Changes, Change{Date: b, From: from, To: to, Basis: basis})
+	}
+	l.nearby(a)
+}
+
+// sortPlaces orders places by their collection order (insertion sort: the
+// lists are short and this does not allocate).
+func sortPlaces(ps []*Place) {
+	for i := 1; i < len(ps); i++ {
+		for j := i; j > 0 && ps[j].order < ps[j-1].order; j-- {
+			ps[j], ps[j-1] = ps[j-1], ps[j]
+		}
+	}
+}
+
+// districtOn returns the district among hits valid on d (the first in
+// collection order when the data overlaps), or nil.
+func (l *Locator) districtOn(hits []*Place, d time.Time) *Place {
+	var best *Place
+	for _, p := range hits {
+		if p.Feature.Collection == DistrictsID && p.Feature.Valid.Contains(d) && (best == nil || p.order < best.order) {
+			best = p
+		}
+	}
+	return best
+}
+
+// samePlace reports whether two district versions are the same district
+// for the purpose of a change record: same name and code.
+func samePlace(a, b *Place) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Name == b.Name && a.Code == b.Code
+}
+
+// nearby fills a.Nearby by scanning the (few) features of the nearby
+// collections, keeping the nearest l.limit in place.
+func (l *Locator) nearby(a *Answer) {
+	pt, date := a.WGS84, a.Query.Date
+	kx, ky := metresPerDegree(pt[1])
+	dlon, dlat := l.radius/kx, l.radius/ky
+	for i := range l.near {
+		it := &l.near[i]
+		b := it.bound
+		if pt[0]+dlon < b.Min[0] || pt[0]-dlon > b.Max[0] || pt[1]+dlat < b.Min[1] || pt[1]-dlat > b.Max[1] {
+			continue
+		}
+		f := it.place.Feature
+		if !f.Valid.Contains(date) {
+			continue
+		}
+		d := geometryDistance(f.Geometry, pt, kx, ky)
+		if d > l.radius {
+			continue
+		}
+		n := len(a.Nearby)
+		if n == l.limit && !nearLess(d, it.place, a.Nearby[n-1]) {
+			continue
+		}
+		if n < l.limit {
+			a.Nearby = append(a.Nearby, NearbyPlace{})
+			n++
+		}
+		j := n - 1
+		for ; j > 0 && nearLess(d, it.place, a.Nearby[j-1]); j-- {
+			a.Nearby[j] = a.Nearby[j-1]
+		}
+		a.Nearby[j] = NearbyPlace{Place: it.place, Meters: d}
+	}
+}
+
+// nearLess orders nearby features by distance, then collection, then id.
+func nearLess(d float64, p *Place, o NearbyPlace) bool {
+	if d != o.Meters {
+		return d < o.Meters
+	}
+	if p.Feature.Collection != o.Place.Feature.Collection {
+		return p.Feature.Collection < o.Place.Feature.Collection
+	}
+	return p.Feature.ID < o.Place.Feature.ID
+}
+
+// geometryDistance is the distance in metres from pt to g in a local plane
+// scaled by kx, ky metres per degree; 0 inside a polygon.
+func geometryDistance(g orbgeo.Geometry, pt orbgeo.Point, kx, ky float64) float64 {
+	switch g := g.(type) {
+	case orbgeo.Point:
+		return math.Hypot((g[0]-pt[0])*kx, (g[1]-pt[1])*ky)
+	case orbgeo.MultiPoint:
+		d := math.Inf(1)
+		for _, p := range g {
+			d = math.Min(d, geometryDistance(p, pt, kx, ky))
+		}
+		return d
+	case orbgeo.LineString:
+		return lineDistance(g, pt, kx, ky)
+	case orbgeo.MultiLineString:
+		d := math.Inf(1)
+		for _, ls := range g {
+			d = math.Min(d, lineDistance(ls, pt, kx, ky))
+		}
+		return d
+	case orbgeo.Polygon:
+		if ContainsBrute(g, pt) {
+			return 0
+		}
+		d := math.Inf(1)
+		for _, r := range g {
+			d = math.Min(d, lineDistance(orbgeo.LineString(r), pt, kx, ky))
+		}
+		return d
+	case orbgeo.MultiPolygon:
+		d := math.Inf(1)
+		for _, p := range g {
+			d = math.Min(d, geometryDistance(p, pt, kx, ky))
+		}
+		return d
+	case orbgeo.Collection:
+		d := math.Inf(1)
+		for _, sub := range g {
+			d = math.Min(d, geometryDistance(sub, pt, kx, ky))
+		}
+		return d
+	}
+	return math.Inf(1)
+}
+
+// InteriorPoint returns a point inside the polygonal geometry g under the
+// package's boundary rule: the area centroid of its largest polygon when
+// that lies inside, else the middle of the widest inside stretch of a
+// horizontal scanline through it. For a point it returns the point, for a
+// line its middle vertex. ok is false when g has no area and no vertex.
+func InteriorPoint(g orbgeo.Geometry) (pt orbgeo.Point, ok bool) {
+	switch g := g.(type) {
+	case orbgeo.Point:
+		return g, true
+	case orbgeo.MultiPoint:
+		if len(g) > 0 {
+			return g[0], true
+		}
+	case orbgeo.LineString:
+		if len(g) > 0 {
+			return g[len(g)/2], true
+		}
+	case orbgeo.MultiLineString:
+		if len(g) > 0 {
+			return InteriorPoint(g[0])
+		}
+	case orbgeo.Ring:
+		return InteriorPoint(orbgeo.Polygon{g})
+	case orbgeo.Polygon:
+		return polygonInterior(g)
+	case orbgeo.MultiPolygon:
+		best, area := -1, -1.0
+		for i, p := range g {
+			if a := math.Abs(planar.Area(p)); a > area {
+				best, area = i, a
+			}
+		}
+		if best >= 0 {
+			return polygonInterior(g[best])
+		}
+	case orbgeo.Collection:
+		for _, sub := range g {
+			if pt, ok := InteriorPoint(sub); ok {
+				return pt, true
+			}
+		}
+	}
+	return orbgeo.Point{}, false
+}
+
+func polygonInterior(p orbgeo.Polygon) (orbgeo.Point, bool) {
+	if len(p) == 0 || len(p[0]) == 0 {
+		return orbgeo.Point{}, false
+	}
+	if c, a := planar.CentroidArea(p); a != 0 && ContainsBrute(p, c) {
+		return c, true
+	}
+	b := p.Bound()
+	var xs []float64
+	for _, f := range []float64{0.5, 0.3, 0.7, 0.4, 0.6, 0.2, 0.8, 0.1, 0.9, 0.45, 0.55, 0.35, 0.65} {
+		y := b.Min[1] + f*(b.Max[1]-b.Min[1])
+		xs = xs[:0]
+		for _, r := range p {
+			n := len(r)
+			for i := 0; i < n; i++ {
+				e := edge{r[i][0], r[i][1], r[(i+1)%n][0], r[(i+1)%n][1]}
+				if (e.y0 > y) == (e.y1 > y) {
+					continue
+				}
+				xs = append(xs, e.x0+(y-e.y0)*(e.x1-e.x0)/(e.y1-e.y0))
+			}
+		}
+		sort.Float64s(xs)
+		bestW, bestX := 0.0, 0.0
+		for i := 0; i+1 < len(xs); i += 2 {
+			if w := xs[i+1] - xs[i]; w > bestW {
+				bestW, bestX = w, (xs[i]+xs[i+1])/2
+			}
+		}
+		if bestW > 0 {
+			c := orbgeo.Point{bestX, y}
+			if ContainsBrute(p, c) {
+				return c, true
+			}
+		}
+	}
+	return p[0][0], false
+}
+
+// AppendJSON appends the answer's JSON object to dst: "query" (lon, lat,
+// crs, date, and "wgs84" [lon, lat] when the CRS is not WGS84 or the query
+// was an address, "address" for address queries), "district" and
+// "township" (null when none), "zones", "changes", "nearby" (arrays, empty
+// when there is nothing), and for address lookups "matched" and "notices".
+func (a *Answer) AppendJSON(dst []byte) []byte {
+	dst = append(dst, `{"query":{"lon":`...)
+	dst = appendFloat(dst, a.Query.Lon)
+	dst = append(dst, `,"lat":`...)
+	dst = appendFloat(dst, a.Query.Lat)
+	dst = append(dst, `,"crs":`...)
+	crs := a.Query.CRS
+	if crs == "" {
+		crs = WGS84
+	}
+	dst = appendString(dst, string(crs))
+	dst = append(dst, `,"date":"`...)
+	dst = a.Query.Date.AppendFormat(dst, DateLayout)
+	dst = append(dst, '"')
+	if crs != WGS84 || a.Query.Address != "" {
+		dst = append(dst, `,"wgs84":[`...)
+		dst = appendFloat(dst, round7(a.WGS84[0]))
+		dst = append(dst, ',')
+		dst = appendFloat(dst, round7(a.WGS84[1]))
+		dst = append(dst, ']')
+	}
+	if a.Query.Address != "" {
+		dst = append(dst, `,"address":`...)
+		dst = appendString(dst, a.Query.Address)
+	}
+	dst = append(dst, "},"...)
+	dst = a.AppendFields(dst)
+	if a.Query.Address != "" {
+		dst = append(dst, `,"matched":`...)
+		dst = appendStrings(dst, a.Matched)
+		dst = append(dst, `,"notices":`...)
+		dst = appendStrings(dst, a.Notices)
+	}
+	return append(dst, '}')
+}
+
+// AppendFields appends the members "district", "township", "zones",
+// "changes" and "nearby" of the answer's JSON object to dst, without
+// braces, so that callers can merge them into another object (the
+// properties of a GeoJSON feature).
+func (a *Answer) AppendFields(dst []byte) []byte {
+	dst = append(dst, `"district":`...)
+	dst = appendPlace(dst, a.District)
+	dst = append(dst, `,"township":`...)
+	dst = appendPlace(dst, a.Township)
+	dst = append(dst, `,"zones":[`...)
+	for i, z := range a.Zones {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, z.raw...)
+	}
+	dst = append(dst, `],"changes":[`...)
+	for i, c := range a.Changes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"date":"`...)
+		dst = c.Date.AppendFormat(dst, DateLayout)
+		dst = append(dst, `","from":`...)
+		dst = appendPlaceName(dst, c.From)
+		dst = append(dst, `,"to":`...)
+		dst = appendPlaceName(dst, c.To)
+		dst = append(dst, `,"basis":`...)
+		dst = appendString(dst, c.Basis)
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `],"nearby":[`...)
+	for i, n := range a.Nearby {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, n.Place.near...)
+		dst = strconv.AppendInt(dst, int64(math.Round(n.Meters)), 10)
+		dst = append(dst, '}')
+	}
+	return append(dst, ']')
+}
+
+// MarshalJSON implements json.Marshaler with AppendJSON.
+func (a *Answer) MarshalJSON() ([]byte, error) { return a.AppendJSON(nil), nil }
+
+func appendPlace(dst []byte, p *Place) []byte {
+	if p == nil {
+		return append(dst, "null"...)
+	}
+	return append(dst, p.raw...)
+}
+
+func appendPlaceName(dst []byte, p *Place) []byte {
+	if p == nil {
+		return append(dst, "null"...)
+	}
+	return appendString(dst, p.Name)
+}
+
+func appendStrings(dst []byte, ss []string) []byte {
+	dst = append(dst, '[')
+	for i, s := range ss {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, s)
+	}
+	return append(dst, ']')
+}
+
+// round7 rounds a degree value to 1e-7 (about 1 cm).
+func round7(v float64) float64 { return math.Round(v*1e7) / 1e7 }
+
+// appendFloat appends v as a JSON number (the shortest decimal that
+// round-trips); non-finite values, which JSON cannot express, become null.
+func appendFloat(dst []byte, v float64) []byte {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return append(dst, "null"...)
+	}
+	return strconv.AppendFloat(dst, v, 'f', -1, 64)
+}
+
+func appendNullable(dst []byte, s string) []byte {
+	if s == "" {
+		return append(dst, "null"...)
+	}
+	return appendString(dst, s)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD;
+// control characters and U+2028/U+2029 are escaped.
+func appendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
