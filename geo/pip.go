@@ -26,7 +26,7 @@ type Prepared struct {
 	idx    []int32
 }
 
-// maxBands bounds the memory of a prepared polygon; with ~4 edges a band the
+// maxBands bounds the memory of a prepared polygon; with ~2 edges a band the
 // test reads a handful of edges.
 const maxBands = 4096
 
@@ -48,7 +48,7 @@ func Prepare(p orbgeo.Polygon) *Prepared {
 			pp.edges = append(pp.edges, edge{a[0], a[1], b[0], b[1]})
 		}
 	}
-	nb := len(pp.edges)/4 + 1
+	nb := len(pp.edges)/2 + 1
 	if nb > maxBands {
 		nb = maxBands
 	}

@@ -42,8 +42,10 @@ type Snapshot struct {
 	cols    []*Collection
 	byID    map[string]*Collection
 	feats   map[string]map[string]*Feature
-	tree    rtree.RTreeG[*part]
-	parts   int
+	// polys indexes polygon parts and others point and line parts: a point
+	// lookup walks only the polygons, whose count is what it scales with.
+	polys, others rtree.RTreeG[*part]
+	parts         int
 }
 
 // NewSnapshot validates the collections (ids present and unique, geometry
@@ -133,7 +135,11 @@ func eachPoint(g orbgeo.Geometry, fn func(orbgeo.Point)) {
 
 func (s *Snapshot) index(f *Feature, g orbgeo.Geometry) {
 	insert := func(b orbgeo.Bound, p *part) {
-		s.tree.Insert([2]float64{b.Min[0], b.Min[1]}, [2]float64{b.Max[0], b.Max[1]}, p)
+		tree := &s.others
+		if p.kind == partPolygon {
+			tree = &s.polys
+		}
+		tree.Insert([2]float64{b.Min[0], b.Min[1]}, [2]float64{b.Max[0], b.Max[1]}, p)
 		s.parts++
 	}
 	switch g := g.(type) {
@@ -210,8 +216,8 @@ func (s *Snapshot) Feature(coll, id string) (*Feature, error) {
 // not allocate.
 func (s *Snapshot) Containing(pt orbgeo.Point, date time.Time, fn func(*Feature) bool) {
 	var last *Feature
-	s.tree.Search([2]float64{pt[0], pt[1]}, [2]float64{pt[0], pt[1]}, func(_, _ [2]float64, p *part) bool {
-		if p.kind != partPolygon || p.f == last {
+	s.polys.Search([2]float64{pt[0], pt[1]}, [2]float64{pt[0], pt[1]}, func(_, _ [2]float64, p *part) bool {
+		if p.f == last {
 			return true
 		}
 		if !date.IsZero() && !p.f.Valid.Contains(date) {
@@ -245,7 +251,7 @@ func (s *Snapshot) Nearby(pt orbgeo.Point, radius float64, date time.Time, limit
 	kx, ky := metresPerDegree(pt[1])
 	dlon, dlat := radius/kx, radius/ky
 	best := map[*Feature]float64{}
-	s.tree.Search([2]float64{pt[0] - dlon, pt[1] - dlat}, [2]float64{pt[0] + dlon, pt[1] + dlat}, func(_, _ [2]float64, p *part) bool {
+	visit := func(_, _ [2]float64, p *part) bool {
 		if !date.IsZero() && !p.f.Valid.Contains(date) {
 			return true
 		}
@@ -260,7 +266,10 @@ func (s *Snapshot) Nearby(pt orbgeo.Point, radius float64, date time.Time, limit
 			best[p.f] = d
 		}
 		return true
-	})
+	}
+	lo, hi := [2]float64{pt[0] - dlon, pt[1] - dlat}, [2]float64{pt[0] + dlon, pt[1] + dlat}
+	s.polys.Search(lo, hi, visit)
+	s.others.Search(lo, hi, visit)
 	out := make([]Near, 0, len(best))
 	for f, d := range best {
 		out = append(out, Near{f, d})
@@ -285,13 +294,20 @@ func (s *Snapshot) Nearby(pt orbgeo.Point, radius float64, date time.Time, limit
 // filter: callers test the geometry itself where precision matters.
 func (s *Snapshot) Intersecting(b orbgeo.Bound, fn func(*Feature) bool) {
 	seen := map[*Feature]bool{}
-	s.tree.Search([2]float64{b.Min[0], b.Min[1]}, [2]float64{b.Max[0], b.Max[1]}, func(_, _ [2]float64, p *part) bool {
+	stopped := false
+	visit := func(_, _ [2]float64, p *part) bool {
 		if seen[p.f] {
 			return true
 		}
 		seen[p.f] = true
-		return fn(p.f)
-	})
+		stopped = !fn(p.f)
+		return !stopped
+	}
+	lo, hi := [2]float64{b.Min[0], b.Min[1]}, [2]float64{b.Max[0], b.Max[1]}
+	s.polys.Search(lo, hi, visit)
+	if !stopped {
+		s.others.Search(lo, hi, visit)
+	}
 }
 
 func contains(list []string, s string) bool {

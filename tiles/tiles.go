@@ -56,8 +56,9 @@ func ParseTile(z, x, y string) (maptile.Tile, error) {
 // meet the tile. Geometry is clipped to the tile plus a buffer and
 // simplified to a quarter of a tile unit; every feature carries its string
 // id in the property "id" (and as the MVT feature id when it is numeric) and its scalar properties (arrays and objects are
-// JSON-encoded as strings). Empty layers are omitted. The result is not
-// compressed.
+// JSON-encoded as strings). Layers come in collection order; empty layers
+// are omitted. The result is not compressed and is the same for the same
+// inputs.
 func Render(snap *geo.Snapshot, t maptile.Tile, date time.Time, layers ...string) ([]byte, error) {
 	fcs := map[string]*geojson.FeatureCollection{}
 	want := map[string]bool{}
@@ -83,7 +84,14 @@ func Render(snap *geo.Snapshot, t maptile.Tile, date time.Time, layers ...string
 		fc.Append(gf)
 		return true
 	})
-	ls := mvt.NewLayers(fcs)
+	// Layers in collection order, so that the same tile encodes to the
+	// same bytes every time (a map would randomise it).
+	var ls mvt.Layers
+	for _, c := range snap.Collections() {
+		if fc := fcs[c.ID]; fc != nil {
+			ls = append(ls, mvt.NewLayer(c.ID, fc))
+		}
+	}
 	ls.ProjectToTile(t)
 	ls.Clip(orbgeo.Bound{Min: orbgeo.Point{-buffer, -buffer}, Max: orbgeo.Point{Extent + buffer, Extent + buffer}})
 	ls.Simplify(simplify.DouglasPeucker(0.25))
