@@ -140,7 +140,13 @@ func (s *Server) handleItems(c echo.Context) error {
 	if f == fHTML {
 		return s.renderHTML(c, "items", itemsPage(b, col, iq, page, len(all), links))
 	}
-	return c.Blob(http.StatusOK, mtGeoJSON, encodeItems(col, iq, page, len(all), links, s.cfg.Now(), cache))
+	buf := s.bufs.Get().(*[]byte)
+	*buf = encodeItems((*buf)[:0], col, iq, page, len(all), links, s.cfg.Now(), cache)
+	err = c.Blob(http.StatusOK, mtGeoJSON, *buf)
+	if cap(*buf) <= maxPooledBuffer {
+		s.bufs.Put(buf)
+	}
+	return err
 }
 
 // handleFeature serves one feature, whatever its validity.

@@ -49,3 +49,13 @@ func (fc *featureCache) queryablesOf(c *geo.Collection) []queryable {
 	fc.queryables.Store(c, q)
 	return q
 }
+
+// maxPooledBuffer bounds the response buffers kept for reuse, so that one
+// huge page does not pin its memory for good.
+const maxPooledBuffer = 4 << 20
+
+// newBuffer is the constructor of Server.bufs.
+func newBuffer() any {
+	b := make([]byte, 0, 64<<10)
+	return &b
+}

@@ -415,11 +415,10 @@ func (iq *itemsQuery) page(all []*geo.Feature) []*geo.Feature {
 	return all[iq.offset:min(len(all), iq.offset+iq.limit)]
 }
 
-// encodeItems writes the FeatureCollection of one page. cache, when not
-// nil, supplies the encoding of features in the default view.
-func encodeItems(c *geo.Collection, iq *itemsQuery, page []*geo.Feature, matched int, links []link, now time.Time, cache *featureCache) []byte {
+// encodeItems appends the FeatureCollection of one page to b. cache, when
+// not nil, supplies the encoding of features in the default view.
+func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Feature, matched int, links []link, now time.Time, cache *featureCache) []byte {
 	defaultView := cache != nil && iq.crs == (outCRS{crsCRS84}) && iq.properties == nil && !iq.skipGeometry
-	b := make([]byte, 0, 4096+2048*len(page))
 	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
 	b = strconv.AppendInt(b, int64(matched), 10)
 	b = append(b, `,"numberReturned":`...)

@@ -3,6 +3,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -52,6 +53,8 @@ type Server struct {
 	encoded atomic.Pointer[featureCache]
 	// lookups holds the lookup index of the current snapshot.
 	lookups locatorCache
+	// bufs recycles response buffers of items pages (*[]byte).
+	bufs sync.Pool
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -68,6 +71,7 @@ func New(cfg Config) *Server {
 		cfg.MaxBody = DefaultMaxBody
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, e: echo.New(), tiles: tiles.NewCache(tileCacheSize)}
+	s.bufs.New = newBuffer
 	s.e.HideBanner = true
 	s.e.HidePort = true
 	s.e.HTTPErrorHandler = s.handleError

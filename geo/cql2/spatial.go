@@ -70,14 +70,19 @@ func decompose(g orbgeo.Geometry, p *parts) {
 // a point on a polygon's edge, or two polygons that share only a vertex,
 // intersect. Every orb geometry type is accepted, Bound included.
 func Intersects(a, b orbgeo.Geometry) bool {
-	if a == nil || b == nil || !a.Bound().Intersects(b.Bound()) {
+	if a == nil || b == nil {
 		return false
 	}
+	// A point needs no bounding-box test first: computing the box reads
+	// every vertex, as does the point test itself.
 	if p, ok := b.(orbgeo.Point); ok {
 		return coversPoint(a, p)
 	}
 	if p, ok := a.(orbgeo.Point); ok {
 		return coversPoint(b, p)
+	}
+	if !a.Bound().Intersects(b.Bound()) {
+		return false
 	}
 	var pa, pb parts
 	decompose(a, &pa)
@@ -115,7 +120,7 @@ func coversPoint(g orbgeo.Geometry, pt orbgeo.Point) bool {
 	case orbgeo.Ring:
 		return coversPoint(orbgeo.Polygon{g}, pt)
 	case orbgeo.Polygon:
-		if len(g) == 0 || !g.Bound().Contains(pt) {
+		if len(g) == 0 {
 			return false
 		}
 		if geo.ContainsBrute(g, pt) {
