@@ -182,3 +182,28 @@ export const propertyNames = {
 export function format(s, args = {}) {
   return s.replace(/\{(\w+)\}/g, (m, k) => (k in args ? String(args[k]) : m));
 }
+
+// Values of the category (projects) and kind (planning zones, corridors)
+// properties, in both languages; a value missing here is shown as it is.
+export const valueNames = {
+  'agriculture and tourism': ['农文旅', 'agriculture and tourism'],
+  culture: ['文化', 'culture'],
+  'development area': ['发展区', 'development area'],
+  'education and research': ['科教', 'education and research'],
+  education: ['教育', 'education'],
+  'elderly care': ['养老', 'elderly care'],
+  health: ['医疗卫生', 'health'],
+  industry: ['产业', 'industry'],
+  'nature and tourism': ['自然与文旅', 'nature and tourism'],
+  nature: ['自然', 'nature'],
+  programme: ['专项计划', 'programme'],
+  'public services': ['公共服务', 'public services'],
+  tourism: ['文旅', 'tourism'],
+  transport: ['交通', 'transport'],
+  axis: ['发展轴', 'axis'],
+  rail: ['铁路/轨道', 'rail'],
+  road: ['公路', 'road'],
+  area: ['片区', 'area'],
+  centre: ['中心', 'centre'],
+  park: ['园区', 'park'],
+};

@@ -10,7 +10,7 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import './style.css';
-import { messages, propertyNames, format } from './i18n.js';
+import { messages, propertyNames, valueNames, format } from './i18n.js';
 import { wgs84ToGcj02 } from './gcj02.js';
 
 performance.mark('app:start');
@@ -65,6 +65,8 @@ const state = {
   last: null, // the last lookup: {lat, lon, address?, answer?}
 };
 
+// valueName is a category or kind value in the page's language.
+const valueName = (v) => valueNames[v]?.[state.lang === 'en' ? 1 : 0] ?? v;
 const t = (key, args) => format((messages[state.lang] && messages[state.lang][key]) ?? messages.zh[key] ?? key, args);
 
 // todayInChina is today's calendar date in China Standard Time (UTC+8).
@@ -493,7 +495,7 @@ function legendItems(id) {
     default: {
       const layer = LAYERS.find((l) => l.id === id);
       const cls = layer.kind === 'point' ? 'dot' : layer.kind === 'line' ? 'line' : '';
-      return (categories[id] ?? []).map((v) => sw(colourOf(id, v), v, cls));
+      return (categories[id] ?? []).map((v) => sw(colourOf(id, v), valueName(v), cls));
     }
   }
 }
@@ -665,7 +667,7 @@ function renderAnswer() {
   row('district', a.district ? nameHTML(a.district) : esc(t('outside')), 'district');
   row('township', a.township ? `${nameHTML(a.township)}${a.township.accuracy === 'approximate' ? ` <small>${esc(t('approximate'))}</small>` : ''}` : esc(t('none')), 'township');
   const zones = a.zones ?? [];
-  row('zones', zones.length ? `<ul>${zones.map((z) => `<li>${nameHTML(z)}${z.kind ? ` <small>${esc(z.kind)}</small>` : ''}</li>`).join('')}</ul>` : esc(t('none')), 'zones');
+  row('zones', zones.length ? `<ul>${zones.map((z) => `<li>${nameHTML(z)}${z.kind ? ` <small>${esc(valueName(z.kind))}</small>` : ''}</li>`).join('')}</ul>` : esc(t('none')), 'zones');
 
   const changes = a.changes ?? [];
   const notices = extra?.notices ?? a.notices ?? [];
