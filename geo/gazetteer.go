@@ -104,6 +104,10 @@ type Resolution struct {
 	Matched []string
 	// Notices say what changed for the units named.
 	Notices []string
+	// DistrictOnly is set when the text resolves to a district and no
+	// township with an area: Point then stands for the district, and
+	// the township, zones and nearby features at it mean nothing.
+	DistrictOnly bool
 }
 
 func newGazetteer(l *Locator) *Gazetteer {
@@ -442,6 +446,7 @@ func (g *Gazetteer) Resolve(text string, date time.Time) (Resolution, error) {
 	case town != nil:
 		r.Point = town.anchor[0]
 	default:
+		r.DistrictOnly = true
 		pt, ok := g.districtPoint(dist, date)
 		if !ok {
 			return r, &InputError{Param: "address", Detail: fmt.Sprintf("%s is recognised but the data has no area for it", dist.name), Kind: ErrNotFound}
@@ -598,6 +603,12 @@ func (l *Locator) LocateAddress(text string, date time.Time, a *Answer) error {
 	a.Query = Query{Lon: round7(r.Point[0]), Lat: round7(r.Point[1]), CRS: WGS84, Date: date, Address: text}
 	a.WGS84 = r.Point
 	l.locate(a)
+	if r.DistrictOnly {
+		// The point only stands for the district: say nothing finer.
+		a.Township = nil
+		a.Zones = a.Zones[:0]
+		a.Nearby = a.Nearby[:0]
+	}
 	a.Matched = append(a.Matched, r.Matched...)
 	a.Notices = append(a.Notices, r.Notices...)
 	return nil

@@ -55,7 +55,7 @@ func TestGazetteerResolve(t *testing.T) {
 	loc := NewLocator(s)
 	tests := []struct {
 		name, text, date   string
-		district, township string   // feature ids expected at the point answered
+		district, township string   // feature ids expected; no township when only a district is named
 		matched            []string // canonical names
 		notice             string   // a substring of some notice; "" for none expected
 	}{
@@ -63,12 +63,12 @@ func TestGazetteerResolve(t *testing.T) {
 		{"tongjing before the change", "统景", "2025-12-01", "yubei-old", "500112133", []string{"统景镇"}, "原渝北区统景镇 joined 北碚区"},
 		{"shuitu is now in liangjiang", "北碚区水土街道", "2026-11-29", "liangjiang", "500109008", []string{"北碚区", "水土街道"}, "原北碚区水土街道 joined 两江新区"},
 		{"english township", "Shuitu Subdistrict", "2026-11-29", "liangjiang", "500109008", []string{"水土街道"}, "joined 两江新区"},
-		{"abolished district", "渝北区", "2026-11-29", "liangjiang", "500112001", []string{"渝北区"}, "渝北区 was abolished on 2026-01-25"},
-		{"abolished district before abolition", "渝北区", "2025-06-01", "yubei-old", "500112001", []string{"渝北区"}, "渝北区 was abolished"},
-		{"alias without features", "北部新区", "2026-11-29", "liangjiang", "500109008", []string{"北部新区"}, "part of 两江新区"},
-		{"new district", "两江新区", "2026-11-29", "liangjiang", "500109008", []string{"两江新区"}, "两江新区 was set up as a district on 2026-01-25"},
-		{"district staying", "北碚", "2026-11-29", "beibei-new", "500109001", []string{"北碚区"}, ""},
-		{"alias whose township the data lacks answers its successor", "高竹新区", "2026-11-29", "beibei-new", "500109001", []string{"川渝高竹新区"}, "direct management of 北碚区"},
+		{"abolished district", "渝北区", "2026-11-29", "liangjiang", "", []string{"渝北区"}, "渝北区 was abolished on 2026-01-25"},
+		{"abolished district before abolition", "渝北区", "2025-06-01", "yubei-old", "", []string{"渝北区"}, "渝北区 was abolished"},
+		{"alias without features", "北部新区", "2026-11-29", "liangjiang", "", []string{"北部新区"}, "part of 两江新区"},
+		{"new district", "两江新区", "2026-11-29", "liangjiang", "", []string{"两江新区"}, "两江新区 was set up as a district on 2026-01-25"},
+		{"district staying", "北碚", "2026-11-29", "beibei-new", "", []string{"北碚区"}, ""},
+		{"alias whose township the data lacks answers its successor", "高竹新区", "2026-11-29", "beibei-new", "", []string{"川渝高竹新区"}, "direct management of 北碚区"},
 		{"open district", "Shapingba", "2026-11-29", "shapingba", "", []string{"沙坪坝区"}, ""},
 	}
 	for _, tt := range tests {
