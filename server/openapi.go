@@ -134,15 +134,56 @@ func buildOpenAPI(b baseURL, snap *geo.Snapshot) obj {
 		"/map/": obj{"get": obj{"summary": "The interactive map page.", "operationId": "getMap",
 			"responses": obj{"200": response("HTML page.", obj{mtHTML: obj{"schema": obj{"type": "string"}}})}}},
 		"/lookup": obj{
-			"get": obj{"summary": "Which district, township and zone contain a place (see the lookup documentation for its parameters).", "operationId": "lookup",
-				"responses": problemResponses(obj{"200": response("Lookup result.", jsonContent(mtJSON, obj{"type": "object"}))})},
-			"post": obj{"summary": "Batch lookup of several places in one JSON request body.", "operationId": "lookupBatch",
-				"requestBody": obj{"required": true, "content": jsonContent(mtJSON, obj{"type": "object"})},
+			"get": obj{"summary": "Which district, township and planning zones contain a place today or on a date, how its district changed, and what is being built nearby; by point or by free-text address.",
+				"operationId": "lookup",
+				"parameters": []any{
+					param("lon", "query", "Longitude in degrees (with lat; not with address).", obj{"type": "number", "minimum": -180, "maximum": 180}),
+					param("lat", "query", "Latitude in degrees (with lon; not with address).", obj{"type": "number", "minimum": -90, "maximum": 90}),
+					param("crs", "query", "Coordinate system of lon/lat.", obj{"type": "string", "enum": []any{"wgs84", "gcj02", "bd09"}, "default": "wgs84"}),
+					param("date", "query", "Answer for the layout in force on this date (YYYY-MM-DD); default today in China.", obj{"type": "string", "format": "date"}),
+					param("address", "query", "Free text naming districts and townships (Chinese, short forms, pinyin or English; abolished names too).", obj{"type": "string"}),
+				},
 				"responses": problemResponses(obj{
-					"200": response("Lookup results.", jsonContent(mtJSON, obj{"type": "object"})),
-					"413": response("Body too large.", jsonContent("application/problem+json", obj{"$ref": "#/components/schemas/problem"})),
+					"200": response("Lookup result.", jsonContent(mtJSON, obj{"type": "object"})),
+					"404": response("No name recognised in address.", jsonContent("application/problem+json", obj{"$ref": "#/components/schemas/problem"})),
+				})},
+			"post": obj{"summary": "Batch lookup of up to 10,000 points, answered in input order and in the media type sent.", "operationId": "lookupBatch",
+				"parameters": []any{
+					param("crs", "query", "Coordinate system of every point.", obj{"type": "string", "enum": []any{"wgs84", "gcj02", "bd09"}, "default": "wgs84"}),
+					param("date", "query", "Date of the layout (YYYY-MM-DD); default today in China.", obj{"type": "string", "format": "date"}),
+				},
+				"requestBody": obj{"required": true, "content": obj{
+					mtJSON:     obj{"schema": obj{"type": "array", "maxItems": 10000, "items": obj{"type": "array", "minItems": 2, "maxItems": 2, "items": obj{"type": "number"}}}},
+					mtGeoJSON:  obj{"schema": obj{"type": "object", "description": "A FeatureCollection of points."}},
+					"text/csv": obj{"schema": obj{"type": "string", "description": "CSV with lon and lat columns; other columns are echoed."}},
+				}},
+				"responses": problemResponses(obj{
+					"200": response("Lookup results in the request's media type.", obj{
+						mtJSON:     obj{"schema": obj{"type": "array"}},
+						mtGeoJSON:  obj{"schema": obj{"type": "object"}},
+						"text/csv": obj{"schema": obj{"type": "string"}},
+					}),
+					"413": response("Body over 8 MiB or more than 10,000 points.", jsonContent("application/problem+json", obj{"$ref": "#/components/schemas/problem"})),
+					"415": response("Unsupported Content-Type.", jsonContent("application/problem+json", obj{"$ref": "#/components/schemas/problem"})),
 				})},
 		},
+		"/tiles/{z}/{x}/{y}.mvt": obj{"get": obj{"summary": "Mapbox Vector Tile (Web Mercator) with one layer per collection.", "operationId": "getTile",
+			"parameters": []any{
+				param("z", "path", "Zoom level, 0 to 18.", obj{"type": "integer", "minimum": 0, "maximum": 18}),
+				param("x", "path", "Tile column.", obj{"type": "integer", "minimum": 0}),
+				param("y", "path", "Tile row.", obj{"type": "integer", "minimum": 0}),
+				param("date", "query", "Layout in force on this date; default today in China.", obj{"type": "string", "format": "date"}),
+				param("layers", "query", "Comma-separated collection ids; default all.", obj{"type": "string"}),
+			},
+			"responses": problemResponses(obj{
+				"200": response("The tile.", obj{"application/vnd.mapbox-vector-tile": obj{"schema": obj{"type": "string", "format": "binary"}}}),
+				"204": response("No feature in this tile.", nil),
+				"304": response("Not modified.", nil),
+			})}},
+		"/tiles/tiles.json": obj{"get": obj{"summary": "TileJSON 3.0 of the vector tiles.", "operationId": "getTileJSON",
+			"responses": obj{"200": response("TileJSON.", jsonContent(mtJSON, obj{"type": "object"}))}}},
+		"/tiles/style.json": obj{"get": obj{"summary": "MapLibre style of the vector tiles (QGIS reads it as styleUrl).", "operationId": "getTileStyle",
+			"responses": obj{"200": response("Style.", jsonContent(mtJSON, obj{"type": "object"}))}}},
 	}
 	for _, c := range snap.Collections() {
 		paths[collectionPath(c.ID)+"/items"] = getOp("Features of "+c.Title, "getFeatures_"+c.ID,
