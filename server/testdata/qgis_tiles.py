@@ -1,0 +1,62 @@
+"""Load the vector tiles of a beibeimap server in QGIS with the server's
+MapLibre style, render an extent, and print what QGIS saw as one JSON
+object on stdout.
+
+Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 -u qgis_tiles.py URL MINX MINY MAXX MAXY
+
+The extent is in EPSG:3857 metres. The Go test (server/tiles_test.go)
+checks the observations and the server's request log; this script asserts
+nothing itself.
+"""
+import json
+import sys
+
+from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem,
+                       QgsMapRendererSequentialJob, QgsMapSettings,
+                       QgsRectangle, QgsVectorTileLayer)
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor
+
+
+def observe(url, extent):
+    out = {}
+    lyr = QgsVectorTileLayer(
+        "type=xyz&url=%s/tiles/{z}/{x}/{y}.mvt&zmin=0&zmax=14&styleUrl=%s/tiles/style.json" % (url, url),
+        "beibeimap")
+    try:
+        out["valid"] = lyr.isValid()
+        if not lyr.isValid():
+            return out
+        _, ok = lyr.loadDefaultStyle()
+        out["styleLoaded"] = bool(ok)
+        out["styles"] = sorted({s.layerName() for s in lyr.renderer().styles()})
+        ms = QgsMapSettings()
+        ms.setLayers([lyr])
+        ms.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+        ms.setExtent(QgsRectangle(*extent))
+        ms.setOutputSize(QSize(256, 256))
+        ms.setBackgroundColor(QColor(255, 255, 255))
+        job = QgsMapRendererSequentialJob(ms)
+        job.start()
+        job.waitForFinished()
+        img = job.renderedImage()
+        white = QColor(255, 255, 255).rgb()
+        out["paintedPixels"] = sum(1 for x in range(0, 256, 4) for y in range(0, 256, 4)
+                                   if img.pixel(x, y) != white)
+    finally:
+        del lyr
+    return out
+
+
+def main():
+    app = QgsApplication([], False)
+    app.initQgis()
+    try:
+        res = observe(sys.argv[1], [float(v) for v in sys.argv[2:6]])
+    finally:
+        app.exitQgis()
+    print(json.dumps(res))
+
+
+if __name__ == "__main__":
+    main()
