@@ -26,10 +26,12 @@ $(WEBDIST): web/package.json web/package-lock.json $(shell find web/src -type f 
 
 ## data: rebuild every served layer from data/sources (needs GEOS: libgeos-dev)
 data:
+	bash .ci/deps geos
 	$(GO) run -tags geos ./cmd/beibeimap data build
 
 ## check: validate the embedded dataset
 check:
+	bash .ci/deps geos
 	$(GO) run -tags geos ./cmd/beibeimap data check
 
 ## deps: install the test dependencies (GEOS, GDAL, QGIS, Chromium, wrk)
