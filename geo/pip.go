@@ -164,60 +164,19 @@ func ContainsBrute(p orbgeo.Polygon, pt orbgeo.Point) bool {
 	return in
 }
 
-// finiteGeometry reports whether every coordinate of g is finite and inside
-// the lon/lat ranges.
+// finiteGeometry reports whether g is a geometry type the package knows and
+// every coordinate of it is finite and inside the lon/lat ranges.
 func finiteGeometry(g orbgeo.Geometry) bool {
-	ok := true
-	check := func(p orbgeo.Point) {
-		if !ValidLonLat(p[0], p[1]) {
-			ok = false
-		}
-	}
-	switch g := g.(type) {
-	case orbgeo.Point:
-		check(g)
-	case orbgeo.MultiPoint:
-		for _, p := range g {
-			check(p)
-		}
-	case orbgeo.LineString:
-		for _, p := range g {
-			check(p)
-		}
-	case orbgeo.MultiLineString:
-		for _, l := range g {
-			for _, p := range l {
-				check(p)
-			}
-		}
-	case orbgeo.Ring:
-		for _, p := range g {
-			check(p)
-		}
-	case orbgeo.Polygon:
-		for _, r := range g {
-			for _, p := range r {
-				check(p)
-			}
-		}
-	case orbgeo.MultiPolygon:
-		for _, poly := range g {
-			for _, r := range poly {
-				for _, p := range r {
-					check(p)
-				}
-			}
-		}
-	case orbgeo.Collection:
-		for _, sub := range g {
-			ok = ok && finiteGeometry(sub)
-		}
-	case orbgeo.Bound:
-		check(g.Min)
-		check(g.Max)
+	switch g.(type) {
+	case orbgeo.Point, orbgeo.MultiPoint, orbgeo.LineString, orbgeo.MultiLineString,
+		orbgeo.Ring, orbgeo.Polygon, orbgeo.MultiPolygon, orbgeo.Collection, orbgeo.Bound:
 	default:
 		return false
 	}
+	ok := true
+	eachPoint(g, func(p orbgeo.Point) {
+		ok = ok && ValidLonLat(p[0], p[1])
+	})
 	return ok
 }
 

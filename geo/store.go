@@ -130,6 +130,9 @@ func eachPoint(g orbgeo.Geometry, fn func(orbgeo.Point)) {
 		for _, sub := range g {
 			eachPoint(sub, fn)
 		}
+	case orbgeo.Bound:
+		fn(g.Min)
+		fn(g.Max)
 	}
 }
 

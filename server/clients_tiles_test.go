@@ -2,8 +2,6 @@ package server_test
 
 import (
 	"encoding/json"
-	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,13 +19,7 @@ import (
 // the server, convert a style for every collection, and paint something;
 // an extent with no data must paint nothing.
 func TestQGISVectorTiles(t *testing.T) {
-	requireTool(t, "/usr/bin/python3")
-	if err := exec.Command("/usr/bin/python3", "-c", "import qgis.core").Run(); err != nil {
-		if os.Getenv("BEIBEIMAP_REQUIRE_CLIENTS") == "1" {
-			t.Fatalf("PyQGIS is required (BEIBEIMAP_REQUIRE_CLIENTS=1) but cannot be imported: %v", err)
-		}
-		t.Skip("PyQGIS not installed (apt-get install --no-install-recommends python3-qgis)")
-	}
+	requireQGIS(t)
 	ts, log, snap := startDefault(t)
 	type observation struct {
 		Valid         bool     `json:"valid"`
