@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"slices"
 	"sort"
 	"sync/atomic"
 	"time"
@@ -258,7 +259,7 @@ func (s *Snapshot) Nearby(pt orbgeo.Point, radius float64, date time.Time, limit
 		if !date.IsZero() && !p.f.Valid.Contains(date) {
 			return true
 		}
-		if len(collections) > 0 && !contains(collections, p.f.Collection) {
+		if len(collections) > 0 && !slices.Contains(collections, p.f.Collection) {
 			return true
 		}
 		d := p.distance(pt, kx, ky)
@@ -311,15 +312,6 @@ func (s *Snapshot) Intersecting(b orbgeo.Bound, fn func(*Feature) bool) {
 	if !stopped {
 		s.others.Search(lo, hi, visit)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // metresPerDegree returns the length in metres of one degree of longitude

@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -396,12 +397,12 @@ func TestQGIS(t *testing.T) {
 			// QGIS takes its fields from the first page: every property that
 			// all features have must be there, and nothing else but id.
 			for _, f := range e.fields {
-				if !containsStr(l.Fields, f) {
+				if !slices.Contains(l.Fields, f) {
 					t.Errorf("field %s missing from %v", f, l.Fields)
 				}
 			}
 			for _, f := range l.Fields {
-				if f != "id" && !containsStr(e.anyField, f) {
+				if f != "id" && !slices.Contains(e.anyField, f) {
 					t.Errorf("QGIS field %s is no property of the data", f)
 				}
 			}
@@ -440,15 +441,6 @@ func TestQGIS(t *testing.T) {
 	if n := len(log.matching("/conformance")); n != 0 {
 		t.Logf("QGIS now reads /conformance (%d requests): consider asserting server-side CQL2 and CRS", n)
 	}
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // flatten returns the positions of a decoded GeoJSON geometry in order.

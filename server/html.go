@@ -12,6 +12,7 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -81,7 +82,7 @@ type propRow struct {
 func sortedProps(f *geo.Feature, only []string) []propRow {
 	var rows []propRow
 	for k, v := range f.Properties {
-		if only != nil && !containsString(only, k) {
+		if only != nil && !slices.Contains(only, k) {
 			continue
 		}
 		rows = append(rows, propRow{k, v})

@@ -12,8 +12,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -112,16 +110,6 @@ func lookupUnescape(s string) (string, error) {
 	return u, nil
 }
 
-// locatorCache holds the geo.Locator (gazetteer and pre-encoded places) of
-// the latest snapshot seen, so that it is built once per data version and
-// not per request; concurrent misses build it once. It also pools the
-// answers and buffers of single lookups. Safe for concurrent use.
-type locatorCache struct {
-	mu   sync.Mutex
-	cur  atomic.Pointer[geo.Locator]
-	pool sync.Pool // *lookupScratch
-}
-
 // lookupScratch is the reusable state of one single-point lookup.
 type lookupScratch struct {
 	a   geo.Answer
@@ -131,21 +119,7 @@ type lookupScratch struct {
 // locator returns the Locator of snap, building it on the first request
 // after a reload.
 func (s *Server) locator(snap *geo.Snapshot) *geo.Locator {
-	return s.lookups.get(snap)
-}
-
-func (lc *locatorCache) get(snap *geo.Snapshot) *geo.Locator {
-	if l := lc.cur.Load(); l != nil && l.Snapshot().Version() == snap.Version() {
-		return l
-	}
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	if l := lc.cur.Load(); l != nil && l.Snapshot().Version() == snap.Version() {
-		return l
-	}
-	l := geo.NewLocator(snap)
-	lc.cur.Store(l)
-	return l
+	return s.derivedFor(snap).locator()
 }
 
 // lookupOptions parses the crs and date parameters shared by both routes;
@@ -201,11 +175,11 @@ func (s *Server) handleLookup(c echo.Context) error {
 		return err
 	}
 	loc := s.locator(snap)
-	sc, _ := s.lookups.pool.Get().(*lookupScratch)
+	sc, _ := s.scratch.Get().(*lookupScratch)
 	if sc == nil {
 		sc = &lookupScratch{buf: make([]byte, 0, 2048)}
 	}
-	defer s.lookups.pool.Put(sc)
+	defer s.scratch.Put(sc)
 	if q.has(qAddress) {
 		if q.has(qLon) || q.has(qLat) {
 			return geo.Invalidf("address", "give either address or lon and lat, not both")

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -115,7 +116,7 @@ func (s *Server) handleItems(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cache := s.featureCacheFor(snap)
+	cache := s.derivedFor(snap)
 	qs := cache.queryablesOf(col)
 	if err := checkParams(c, itemsParams, isQueryableParam(qs)); err != nil {
 		return err
@@ -134,8 +135,8 @@ func (s *Server) handleItems(c echo.Context) error {
 	all := selectFeatures(snap, col, iq)
 	page := iq.page(all)
 	links := itemsLinks(b, col, q, iq, len(all))
-	h.Set("OGC-NumberMatched", itoa(len(all)))
-	h.Set("OGC-NumberReturned", itoa(len(page)))
+	h.Set("OGC-NumberMatched", strconv.Itoa(len(all)))
+	h.Set("OGC-NumberReturned", strconv.Itoa(len(page)))
 	writeLinkHeaders(c, links)
 	if f == fHTML {
 		return s.renderHTML(c, "items", itemsPage(b, col, iq, page, len(all), links))

@@ -11,6 +11,7 @@ import (
 	"hash/fnv"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -68,7 +69,7 @@ func negotiate(c echo.Context) (format, error) {
 // in allowed (or accepted by extra), and for a parameter given twice.
 func checkParams(c echo.Context, allowed []string, extra func(string) bool) error {
 	for k, v := range c.QueryParams() {
-		if !containsString(allowed, k) && (extra == nil || !extra(k)) {
+		if !slices.Contains(allowed, k) && (extra == nil || !extra(k)) {
 			return geo.Invalidf(k, "unknown query parameter %q", k)
 		}
 		if len(v) > 1 {
@@ -78,24 +79,19 @@ func checkParams(c echo.Context, allowed []string, extra func(string) bool) erro
 	return nil
 }
 
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+// entityTag is a weak entity tag naming the parts, which must between them
+// say everything a response depends on.
+func entityTag(parts ...string) string {
+	h := fnv.New64a()
+	h.Write([]byte(strings.Join(parts, "\x00")))
+	return fmt.Sprintf(`W/"%016x"`, h.Sum64())
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
-
-// etag derives a weak entity tag from the data version and everything else
-// a response depends on: the format, the base URL, the request URI and the
-// date (the default view of a collection changes at midnight).
+// etag derives the entity tag of an OGC response from the data version and
+// everything else it depends on: the format, the base URL, the request URI
+// and the date (the default view of a collection changes at midnight).
 func (s *Server) etag(c echo.Context, snap *geo.Snapshot, f format, b baseURL) string {
-	h := fnv.New64a()
-	fmt.Fprintf(h, "%s\x00%d\x00%s\x00%s\x00%s", snap.Version(), f, b, c.Request().URL.RequestURI(), s.today().Format(geo.DateLayout))
-	return fmt.Sprintf(`W/"%016x"`, h.Sum64())
+	return entityTag(snap.Version(), strconv.Itoa(int(f)), string(b), c.Request().URL.RequestURI(), s.today().Format(geo.DateLayout))
 }
 
 // notModified sets ETag, Cache-Control and Vary, and reports whether the

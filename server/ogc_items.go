@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -67,7 +68,7 @@ func parseItemsQuery(q url.Values, c *geo.Collection, qs []queryable, today time
 		}
 	}
 	for k, v := range q {
-		if containsString(itemsParams, k) {
+		if slices.Contains(itemsParams, k) {
 			continue
 		}
 		for _, qa := range qs {
@@ -187,7 +188,7 @@ func appendFeature(b []byte, f *geo.Feature, crs outCRS, props []string, skipGeo
 func appendProperties(b []byte, p map[string]any, props []string) []byte {
 	keys := make([]string, 0, len(p))
 	for k := range p {
-		if props == nil || containsString(props, k) {
+		if props == nil || slices.Contains(props, k) {
 			keys = append(keys, k)
 		}
 	}
@@ -389,8 +390,8 @@ func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matc
 	}
 	if next := iq.offset + iq.limit; next < matched {
 		links = append(links, link{b.at(p, with(func(v url.Values) {
-			v.Set("cursor", itoa(next))
-			v.Set("limit", itoa(iq.limit))
+			v.Set("cursor", strconv.Itoa(next))
+			v.Set("limit", strconv.Itoa(iq.limit))
 		})), "next", mtGeoJSON, "Next page"})
 	}
 	if iq.offset > 0 {
@@ -399,9 +400,9 @@ func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matc
 			if prev == 0 {
 				v.Del("cursor")
 			} else {
-				v.Set("cursor", itoa(prev))
+				v.Set("cursor", strconv.Itoa(prev))
 			}
-			v.Set("limit", itoa(iq.limit))
+			v.Set("limit", strconv.Itoa(iq.limit))
 		})), "prev", mtGeoJSON, "Previous page"})
 	}
 	return links
@@ -417,7 +418,7 @@ func (iq *itemsQuery) page(all []*geo.Feature) []*geo.Feature {
 
 // encodeItems appends the FeatureCollection of one page to b. cache, when
 // not nil, supplies the encoding of features in the default view.
-func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Feature, matched int, links []link, now time.Time, cache *featureCache) []byte {
+func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Feature, matched int, links []link, now time.Time, cache *derived) []byte {
 	defaultView := cache != nil && iq.crs == (outCRS{crsCRS84}) && iq.properties == nil && !iq.skipGeometry
 	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
 	b = strconv.AppendInt(b, int64(matched), 10)

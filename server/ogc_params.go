@@ -6,6 +6,7 @@ package server
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -222,7 +223,7 @@ func parseFilter(text, lang, crsParam string, qs []queryable) (*cql2.Expr, error
 		}
 	}
 	for _, p := range e.SpatialProperties() {
-		if !containsString(geometryNames, p) {
+		if !slices.Contains(geometryNames, p) {
 			return nil, geo.Invalidf("filter", "%q is not the geometry property (use geometry or geom)", p)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -184,7 +185,7 @@ func TestOGCItemsSelection(t *testing.T) {
 func TestOGCPaging(t *testing.T) {
 	s := fixtureServer(t)
 	for _, limit := range []int{1, 2, 3, 5, 7} {
-		next := "/collections/districts/items?datetime=../..&limit=" + itoa(limit)
+		next := "/collections/districts/items?datetime=../..&limit=" + strconv.Itoa(limit)
 		var ids []string
 		pages := 0
 		for next != "" {
@@ -444,5 +445,3 @@ func TestOGCGolden(t *testing.T) {
 		})
 	}
 }
-
-func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }

@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -181,7 +182,7 @@ func buildCollection(b baseURL, c *geo.Collection) collectionDoc {
 			{b.at(p+"/items", nil), "items", mtGeoJSON, "Features in force today"},
 			{b.at(p+"/items", url.Values{"f": {"html"}}), "items", mtHTML, "Features as HTML"},
 			{b.at(p+"/queryables", nil), "http://www.opengis.net/def/rel/ogc/1.0/queryables", mtSchema, "Queryable properties"},
-			{b.at(p+"/items", url.Values{"datetime": {"../.."}, "limit": {itoa(maxLimit)}}), "enclosure", mtGeoJSON, "Every feature and version of the collection"},
+			{b.at(p+"/items", url.Values{"datetime": {"../.."}, "limit": {strconv.Itoa(maxLimit)}}), "enclosure", mtGeoJSON, "Every feature and version of the collection"},
 		},
 	}
 	if len(c.Features) > 0 {

@@ -49,10 +49,10 @@ type Server struct {
 	log   *slog.Logger
 	e     *echo.Echo
 	tiles *tiles.Cache
-	// encoded caches GeoJSON of features of the current snapshot.
-	encoded atomic.Pointer[featureCache]
-	// lookups holds the lookup index of the current snapshot.
-	lookups locatorCache
+	// derived caches what is derived from the current snapshot.
+	derived atomic.Pointer[derived]
+	// scratch recycles the state of single lookups (*lookupScratch).
+	scratch sync.Pool
 	// bufs recycles response buffers of items pages (*[]byte).
 	bufs sync.Pool
 }

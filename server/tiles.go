@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,13 +70,10 @@ func (s *Server) handleTile(c echo.Context) error {
 		return err
 	}
 	key := fmt.Sprintf("%s/%s/%s/%d/%d/%d", snap.Version(), d.Format(geo.DateLayout), strings.Join(layers, ","), t.Z, t.X, t.Y)
-	etag := `"` + fmt.Sprintf("%x", hashString(key)) + `"`
-	h := c.Response().Header()
-	h.Set("ETag", etag)
-	h.Set("Cache-Control", "public, max-age=300")
-	if match := c.Request().Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
+	if notModified(c, entityTag(key)) {
 		return c.NoContent(http.StatusNotModified)
 	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
 	b, err := s.tiles.Get(key, func() ([]byte, error) { return tiles.Render(snap, t, d, layers...) })
 	if err != nil {
 		return err
@@ -84,16 +82,6 @@ func (s *Server) handleTile(c echo.Context) error {
 		return c.NoContent(http.StatusNoContent)
 	}
 	return c.Blob(http.StatusOK, mvtType, b)
-}
-
-// hashString is FNV-1a of s, for short ETags.
-func hashString(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
 }
 
 // tileURL is the absolute URL template of the tiles, with the query of the
@@ -125,7 +113,7 @@ func (s *Server) handleTileJSON(c echo.Context) error {
 	var attribution []string
 	for _, col := range snap.Collections() {
 		layers = append(layers, map[string]any{"id": col.ID, "description": col.Title, "fields": map[string]string{"id": "String"}})
-		if col.Attribution != "" && !contains(attribution, col.Attribution) {
+		if col.Attribution != "" && !slices.Contains(attribution, col.Attribution) {
 			attribution = append(attribution, col.Attribution)
 		}
 	}
@@ -186,13 +174,4 @@ func (s *Server) handleStyle(c echo.Context) error {
 		}},
 		"layers": layers,
 	})
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

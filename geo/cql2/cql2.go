@@ -20,6 +20,7 @@ package cql2
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	orbgeo "github.com/paulmach/orb"
 
@@ -95,7 +96,7 @@ func (e *Expr) Properties() []string {
 	walk(e.root, func(n node) {
 		if c, ok := n.(scalarUser); ok {
 			for _, s := range c.scalars() {
-				if p, ok := s.(propRef); ok && !containsStr(out, string(p)) {
+				if p, ok := s.(propRef); ok && !slices.Contains(out, string(p)) {
 					out = append(out, string(p))
 				}
 			}
@@ -111,7 +112,7 @@ func (e *Expr) SpatialProperties() []string {
 	walk(e.root, func(n node) {
 		if s, ok := n.(*spatialNode); ok {
 			for _, a := range s.args {
-				if a.prop != "" && !containsStr(out, a.prop) {
+				if a.prop != "" && !slices.Contains(out, a.prop) {
 					out = append(out, a.prop)
 				}
 			}
@@ -157,13 +158,4 @@ func (e *Expr) String() string {
 	var b []byte
 	b = e.root.text(b)
 	return string(b)
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
