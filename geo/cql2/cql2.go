@@ -133,7 +133,7 @@ func (e *Expr) Bound() (orbgeo.Bound, bool) { return bound(e.root) }
 func (e *Expr) Transform(fn func(orbgeo.Point) (orbgeo.Point, error)) (*Expr, error) {
 	var err error
 	root := mapNode(e.root, func(g orbgeo.Geometry) orbgeo.Geometry {
-		return mapPoints(g, func(p orbgeo.Point) orbgeo.Point {
+		return geo.ConvertGeometry(g, func(p orbgeo.Point) orbgeo.Point {
 			if err != nil {
 				return p
 			}

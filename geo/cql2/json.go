@@ -1,6 +1,7 @@
 package cql2
 
 import (
+	"beibeimap/geo"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -274,7 +275,7 @@ func checkGeometry(g orbgeo.Geometry, depth int) error {
 		return jsonErr("geometry nested deeper than %d levels", MaxDepth)
 	}
 	bad := false
-	mapPoints(g, func(p orbgeo.Point) orbgeo.Point {
+	geo.ConvertGeometry(g, func(p orbgeo.Point) orbgeo.Point {
 		if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
 			bad = true
 		}

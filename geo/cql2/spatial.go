@@ -246,53 +246,6 @@ func segmentsMeet(a, b, c, d orbgeo.Point) bool {
 		(d3 == 0 && onSegment(a, b, c)) || (d4 == 0 && onSegment(a, b, d))
 }
 
-// mapPoints returns a copy of g with fn applied to every point; a Bound
-// stays a Bound of the converted corners.
-func mapPoints(g orbgeo.Geometry, fn func(orbgeo.Point) orbgeo.Point) orbgeo.Geometry {
-	switch g := g.(type) {
-	case orbgeo.Point:
-		return fn(g)
-	case orbgeo.MultiPoint:
-		out := make(orbgeo.MultiPoint, len(g))
-		for i, p := range g {
-			out[i] = fn(p)
-		}
-		return out
-	case orbgeo.LineString:
-		return orbgeo.LineString(mapPoints(orbgeo.MultiPoint(g), fn).(orbgeo.MultiPoint))
-	case orbgeo.Ring:
-		return orbgeo.Ring(mapPoints(orbgeo.MultiPoint(g), fn).(orbgeo.MultiPoint))
-	case orbgeo.MultiLineString:
-		out := make(orbgeo.MultiLineString, len(g))
-		for i, l := range g {
-			out[i] = mapPoints(l, fn).(orbgeo.LineString)
-		}
-		return out
-	case orbgeo.Polygon:
-		out := make(orbgeo.Polygon, len(g))
-		for i, r := range g {
-			out[i] = mapPoints(r, fn).(orbgeo.Ring)
-		}
-		return out
-	case orbgeo.MultiPolygon:
-		out := make(orbgeo.MultiPolygon, len(g))
-		for i, p := range g {
-			out[i] = mapPoints(p, fn).(orbgeo.Polygon)
-		}
-		return out
-	case orbgeo.Collection:
-		out := make(orbgeo.Collection, len(g))
-		for i, sub := range g {
-			out[i] = mapPoints(sub, fn)
-		}
-		return out
-	case orbgeo.Bound:
-		a, b := fn(g.Min), fn(g.Max)
-		return orbgeo.Bound{Min: a, Max: a}.Extend(b)
-	}
-	return g
-}
-
 // wkt appends g as CQL2 text (WKT, and BBOX for a Bound).
 func wkt(b []byte, g orbgeo.Geometry) []byte {
 	switch g := g.(type) {
