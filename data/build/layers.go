@@ -159,13 +159,24 @@ func (b *builder) newDistricts() ([]feature, error) {
 			props["name_en"] = "Beibei District"
 			props["code_note"] = "500109 kept by the new 北碚区"
 			props["predecessors"] = []string{codeBeibei, codeYubei}
-			props["method"] = "union of its 17 township polygons (townships layer): the 12 units that stay in 北碚区 and the 5 towns from 渝北区; township borders are a Voronoi approximation"
+			props["method"] = fmt.Sprintf("union of the township polygons (townships layer) of its %d units: the 12 units that stay in 北碚区 and the 5 towns from 渝北区 (%d polygons: units without a seat in the sources have none, their area lies in their neighbours' polygons); township borders are a Voronoi approximation", len(members[id]), len(parts[id]))
 		} else {
 			props["code"] = nil
 			props["name_en"] = "Liangjiang New Area"
 			props["code_note"] = "no administrative code for 两江新区 as a district appears in the sources; none is invented"
 			props["predecessors"] = []string{codeJiangbei, codeYubei, codeBeibei}
-			props["method"] = "union of the former 江北区 outline, the 25 township polygons of 渝北区 that stay and the 5 township polygons from 北碚区; township borders are a Voronoi approximation"
+			fromYubei, fromBeibei := 0, 0
+			for _, code := range members[id] {
+				if b.township[code] == nil {
+					continue
+				}
+				if strings.HasPrefix(code, codeYubei) {
+					fromYubei++
+				} else {
+					fromBeibei++
+				}
+			}
+			props["method"] = fmt.Sprintf("union of the former 江北区 outline, the %d township polygons of the 渝北区 units that stay and the %d township polygons of the units from 北碚区 (units without a seat in the sources have no polygon; their area lies in their neighbours' polygons); township borders are a Voronoi approximation", fromYubei, fromBeibei)
 		}
 		out = append(out, feature{id: id, props: props, geom: mp})
 	}
