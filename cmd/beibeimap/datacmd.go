@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 
-	"beibeimap/data"
 	"beibeimap/data/check"
 )
 
@@ -24,37 +21,26 @@ const (
 // `beibeimap data check [--data DIR]`. build needs the geos build tag;
 // check runs the schema checks everywhere and the topology checks with
 // geos. A failed check prints its report to stdout and returns errSilent.
-func runData(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runData(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "usage: beibeimap data build [--src DIR] [--out DIR] | beibeimap data check [--data DIR]")
 		return errSilent
 	}
+	fset := flag.NewFlagSet("data "+args[0], flag.ContinueOnError)
+	fset.SetOutput(stderr)
 	switch args[0] {
 	case "build":
-		fset := flag.NewFlagSet("data build", flag.ContinueOnError)
-		fset.SetOutput(stderr)
 		src := fset.String("src", defaultSrcDir, "folder of the source files")
 		out := fset.String("out", defaultOutDir, "folder the layers are written to")
-		if err := fset.Parse(args[1:]); err != nil {
-			return flagError(err)
+		if done, err := parseNoArgs(fset, args[1:], stderr); done {
+			return err
 		}
-		if fset.NArg() > 0 {
-			fmt.Fprintf(stderr, "data build: unexpected argument %q\n", fset.Arg(0))
-			return errSilent
-		}
-		return buildData(ctx, *src, *out, stderr)
+		return buildData(*src, *out, stderr)
 	case "check":
-		fset := flag.NewFlagSet("data check", flag.ContinueOnError)
-		fset.SetOutput(stderr)
 		dir := fset.String("data", "", "folder of COLLECTION.geojson layers (default: the embedded layers)")
-		if err := fset.Parse(args[1:]); err != nil {
-			return flagError(err)
+		if done, err := parseNoArgs(fset, args[1:], stderr); done {
+			return err
 		}
-		if fset.NArg() > 0 {
-			fmt.Fprintf(stderr, "data check: unexpected argument %q\n", fset.Arg(0))
-			return errSilent
-		}
-		var fsys fs.FS = data.Default()
 		if *dir != "" {
 			st, err := os.Stat(*dir)
 			if err != nil {
@@ -63,9 +49,8 @@ func runData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			if !st.IsDir() {
 				return fmt.Errorf("data check: %s is not a folder", *dir)
 			}
-			fsys = os.DirFS(*dir)
 		}
-		ok, err := check.Run(fsys, stdout)
+		ok, err := check.Run(layers(*dir), stdout)
 		if err != nil {
 			return fmt.Errorf("data check: %w", err)
 		}
@@ -78,11 +63,20 @@ func runData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return errSilent
 }
 
-// flagError maps -h to success-less silence: the flag package has already
-// printed usage or the parse error.
-func flagError(err error) error {
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
+// parseNoArgs parses the flags of fset from args and refuses positional
+// arguments. done reports that the command must stop with err: nil after
+// -h (the flag package printed usage), errSilent after a bad flag or an
+// argument (the message is printed).
+func parseNoArgs(fset *flag.FlagSet, args []string, stderr io.Writer) (done bool, err error) {
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return true, errSilent
 	}
-	return errSilent
+	if fset.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", fset.Name(), fset.Arg(0))
+		return true, errSilent
+	}
+	return false, nil
 }

@@ -3,13 +3,12 @@
 package main
 
 import (
-	"context"
 	"io"
 
 	"beibeimap/data/build"
 )
 
 // buildData regenerates the layers in out from the sources in src.
-func buildData(_ context.Context, src, out string, log io.Writer) error {
+func buildData(src, out string, log io.Writer) error {
 	return build.Run(src, out, log)
 }

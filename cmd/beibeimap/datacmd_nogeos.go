@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"io"
 )
@@ -12,6 +11,6 @@ import (
 var errNoGEOS = errors.New("data build: built without GEOS: run `make data` (go run -tags geos ./cmd/beibeimap data build)")
 
 // buildData is unavailable without the geos build tag.
-func buildData(context.Context, string, string, io.Writer) error {
+func buildData(string, string, io.Writer) error {
 	return errNoGEOS
 }

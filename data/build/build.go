@@ -137,9 +137,9 @@ func (b *builder) run(srcDir string) ([]*layer, error) {
 }
 
 // clean converts g to GEOS, repairs it with MakeValid when it is invalid,
-// snaps it to the grid and keeps its polygonal part. It reports whether a
-// repair was needed.
-func (b *builder) clean(g orbgeo.Geometry) (out *geos.Geom, repaired bool, err error) {
+// snaps it to the grid and keeps its polygonal part, which it returns both
+// as GEOS and as orb geometry. It reports whether a repair was needed.
+func (b *builder) clean(g orbgeo.Geometry) (out *geos.Geom, mp orbgeo.MultiPolygon, repaired bool, err error) {
 	err = guard("clean", func() error {
 		gg, err := toGEOS(b.ctx, roundGeometry(g))
 		if err != nil {
@@ -154,7 +154,8 @@ func (b *builder) clean(g orbgeo.Geometry) (out *geos.Geom, repaired bool, err e
 		if err != nil {
 			return err
 		}
-		out, err = toGEOS(b.ctx, polygonal(og))
+		mp = polygonal(og)
+		out, err = toGEOS(b.ctx, mp)
 		if err != nil {
 			return err
 		}
@@ -163,7 +164,7 @@ func (b *builder) clean(g orbgeo.Geometry) (out *geos.Geom, repaired bool, err e
 		}
 		return nil
 	})
-	return out, repaired, err
+	return out, mp, repaired, err
 }
 
 func roundGeometry(g orbgeo.Geometry) orbgeo.Geometry {
@@ -358,14 +359,4 @@ func (b *builder) partition() error {
 		b.township[code] = b.union(fs)
 	}
 	return nil
-}
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

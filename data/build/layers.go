@@ -4,7 +4,9 @@ package build
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,15 +59,11 @@ func (b *builder) districts(outlines []outline) (*layer, error) {
 			return nil, fmt.Errorf("build: two outlines for %s", info.code)
 		}
 		wgs := geo.ConvertGeometry(o.geom, geo.GCJ02ToWGS84)
-		g, repaired, err := b.clean(wgs)
+		g, mp, repaired, err := b.clean(wgs)
 		if err != nil {
 			return nil, fmt.Errorf("build: district %s: %w", o.name, err)
 		}
 		b.outline[info.code] = g
-		mp, err := toOrb(g)
-		if err != nil {
-			return nil, err
-		}
 		props := map[string]any{
 			"code": info.code, "name": info.name, "name_en": info.nameEN,
 			"valid_from": nil, "valid_to": nil,
@@ -272,7 +270,7 @@ func (b *builder) seatLayer() *layer {
 		attribution: attrGeoNames + "; " + attrNBS,
 		license:     "CC BY 4.0 (GeoNames)",
 	}
-	for _, code := range sortedKeys(b.seat) {
+	for _, code := range slices.Sorted(maps.Keys(b.seat)) {
 		s := b.seat[code]
 		var u unit
 		for _, x := range b.units {

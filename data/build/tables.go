@@ -107,7 +107,7 @@ type zone struct {
 
 // The GeoNames ids of the seats used as anchors of the four areas (四片):
 // every unit of the new 北碚区 belongs to the area whose anchor seat is
-// nearest to its own seat (see zonesFor).
+// nearest to its own seat (see zoneLayer).
 const (
 	anchorJinyun   = 1816528 // 北温泉街道 seat, at the foot of 缙云山
 	anchorJingguan = 1805661 // 静观镇 seat

@@ -3,6 +3,8 @@
 package build
 
 import (
+	"math"
+
 	orbgeo "github.com/paulmach/orb"
 )
 
@@ -13,8 +15,8 @@ import (
 const refLat = 29.85
 
 // kx is cos(refLat), the length of a degree of longitude in degrees of
-// latitude on the local plane (checked in the tests).
-const kx = 0.8673314314075731
+// latitude on the local plane.
+var kx = math.Cos(refLat * math.Pi / 180)
 
 // planeDist2 is the squared distance of a and b in the local plane.
 func planeDist2(a, b orbgeo.Point) float64 {

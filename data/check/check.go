@@ -16,8 +16,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 
 	orbgeo "github.com/paulmach/orb"
@@ -337,7 +338,7 @@ func (r *report) geometries(c *geo.Collection) {
 		ringNo := 0
 		eachRing(f.Geometry, func(ring orbgeo.Ring) {
 			ringNo++
-			if len(ring) < 4 || ring[0] != ring[len(ring)-1] {
+			if !ringClosed(ring) {
 				r.fail("%s/%s: ring %d is not closed (a ring needs 4 or more positions, the last equal to the first)", c.ID, f.ID, ringNo)
 				bad++
 			}
@@ -374,12 +375,7 @@ func (r *report) districtVersions(c *geo.Collection) {
 		}
 	}
 	bad := 0
-	codes := make([]string, 0, len(byCode))
-	for code := range byCode {
-		codes = append(codes, code)
-	}
-	sort.Strings(codes)
-	for _, code := range codes {
+	for _, code := range slices.Sorted(maps.Keys(byCode)) {
 		fs := byCode[code]
 		for i := range fs {
 			for j := i + 1; j < len(fs); j++ {
@@ -447,15 +443,14 @@ func (r *report) seatsInside(cols map[string]*geo.Collection) {
 	if s == nil || t == nil {
 		return
 	}
-	polys := map[string][]*geo.Prepared{}
+	// One test a polygon: preparing would not pay.
+	polys := map[string][]orbgeo.Polygon{}
 	for _, f := range t.Features {
 		switch g := f.Geometry.(type) {
 		case orbgeo.Polygon:
-			polys[f.ID] = append(polys[f.ID], geo.Prepare(g))
+			polys[f.ID] = append(polys[f.ID], g)
 		case orbgeo.MultiPolygon:
-			for _, p := range g {
-				polys[f.ID] = append(polys[f.ID], geo.Prepare(p))
-			}
+			polys[f.ID] = append(polys[f.ID], g...)
 		}
 	}
 	bad := 0
@@ -466,7 +461,7 @@ func (r *report) seatsInside(cols map[string]*geo.Collection) {
 		}
 		in := false
 		for _, p := range polys[f.String("township")] {
-			if p.Contains(pt) {
+			if geo.ContainsBrute(p, pt) {
 				in = true
 				break
 			}
@@ -480,3 +475,7 @@ func (r *report) seatsInside(cols map[string]*geo.Collection) {
 		r.pass("seats: all %d seats lie inside their own township", len(s.Features))
 	}
 }
+
+// ringClosed reports whether r is a closed ring: four or more positions,
+// the last equal to the first.
+func ringClosed(r orbgeo.Ring) bool { return len(r) >= 4 && r[0] == r[len(r)-1] }

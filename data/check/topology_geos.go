@@ -4,6 +4,8 @@ package check
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	orbgeo "github.com/paulmach/orb"
@@ -50,11 +52,7 @@ func (r *report) topology(cols map[string]*geo.Collection) {
 
 func closed(g orbgeo.Geometry) bool {
 	ok := true
-	eachRing(g, func(ring orbgeo.Ring) {
-		if len(ring) < 4 || ring[0] != ring[len(ring)-1] {
-			ok = false
-		}
-	})
+	eachRing(g, func(ring orbgeo.Ring) { ok = ok && ringClosed(ring) })
 	return ok
 }
 
@@ -117,10 +115,10 @@ func (r *report) tiling(ctx *geos.Context, cols map[string]*geo.Collection, vali
 		}
 		return nil
 	}
-	for _, id := range sortedKeys(before) {
+	for _, id := range slices.Sorted(maps.Keys(before)) {
 		r.tile(ctx, id, dist[id], dg(id), before[id], valid["townships"], true, "district_before")
 	}
-	for _, id := range sortedKeys(after) {
+	for _, id := range slices.Sorted(maps.Keys(after)) {
 		if _, same := before[id]; same {
 			continue
 		}
@@ -156,7 +154,7 @@ func (r *report) tile(ctx *geos.Context, id string, df *geo.Feature, dg *geos.Ge
 		for j := i + 1; j < len(members); j++ {
 			b := tg[members[j]]
 			bb := b.Bounds()
-			if ab.MaxX < bb.MinX || bb.MaxX < ab.MinX || ab.MaxY < bb.MinY || bb.MaxY < ab.MinY {
+			if !ab.Intersects(bb) {
 				continue
 			}
 			if x := a.Intersection(b); x.Area() > 0 {
@@ -190,13 +188,4 @@ func (r *report) tile(ctx *geos.Context, id string, df *geo.Feature, dg *geos.Ge
 	if bad == 0 {
 		r.pass("districts/%s %s: tiled by %d townships (%s): no overlap, gap %.5f %%, outside %.5f %%", id, name, len(members), role, 100*gapShare, 100*spillShare)
 	}
-}
-
-func sortedKeys(m map[string][]*geo.Feature) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
