@@ -239,9 +239,10 @@ func (r *report) properties(c *geo.Collection) {
 	for _, n := range sc.nullable {
 		nullable[n] = true
 	}
+	required := append(append([]string(nil), commonProps...), sc.required...)
 	for _, f := range c.Features {
 		var missing []string
-		for _, p := range append(append([]string(nil), commonProps...), sc.required...) {
+		for _, p := range required {
 			v, ok := f.Properties[p]
 			if !ok || (v == nil && !nullable[p]) || v == "" {
 				missing = append(missing, p)
@@ -249,6 +250,12 @@ func (r *report) properties(c *geo.Collection) {
 		}
 		if len(missing) > 0 {
 			r.fail("%s/%s: required properties missing or empty: %s", c.ID, f.ID, strings.Join(missing, ", "))
+			bad++
+		}
+		switch a := f.String("accuracy"); a {
+		case "", "surveyed", "approximate", "schematic": // "" is reported as missing
+		default:
+			r.fail("%s/%s: accuracy %q must be surveyed, approximate or schematic", c.ID, f.ID, a)
 			bad++
 		}
 		if c.ID == "districts" {

@@ -32,6 +32,7 @@ func TestRun(t *testing.T) {
 			"FAIL  townships/900001001: district_before 900001 (../2026-01-24) must end before district_after 900001-2026 (2026-01-01/..) begins",
 			"FAIL  seats/1: seat 一街道驻地 lies outside its township 900001001",
 			"FAIL  seats: layer metadata missing: license",
+			`FAIL  seats/1: accuracy "guessed" must be surveyed, approximate or schematic`,
 			"FAIL  index:",
 			"result: FAIL",
 		}},
