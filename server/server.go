@@ -1,6 +1,7 @@
 package server
 
 import (
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -12,6 +13,7 @@ import (
 
 	"beibeimap/geo"
 	"beibeimap/tiles"
+	"beibeimap/web"
 )
 
 // Config holds what a Server depends on. Store is required; every other
@@ -32,6 +34,9 @@ type Config struct {
 	Now func() time.Time
 	// MaxBody bounds request bodies in bytes; 0 means DefaultMaxBody.
 	MaxBody int64
+	// Web holds the built map page served under /map/; nil means the
+	// embedded web.FS().
+	Web fs.FS
 }
 
 // DefaultMaxBody is the default bound of a request body (8 MiB).
@@ -53,6 +58,9 @@ type Server struct {
 	derived atomic.Pointer[derived]
 	// scratch recycles the state of single lookups (*lookupScratch).
 	scratch sync.Pool
+	// web is the map page's files; webTags caches their ETags (name → tag).
+	web     fs.FS
+	webTags sync.Map
 	// bufs recycles response buffers of items pages (*[]byte).
 	bufs sync.Pool
 }
@@ -70,7 +78,10 @@ func New(cfg Config) *Server {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = DefaultMaxBody
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, e: echo.New(), tiles: tiles.NewCache(tileCacheSize)}
+	if cfg.Web == nil {
+		cfg.Web = web.FS()
+	}
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, e: echo.New(), web: cfg.Web, tiles: tiles.NewCache(tileCacheSize)}
 	s.bufs.New = newBuffer
 	s.e.HideBanner = true
 	s.e.HidePort = true

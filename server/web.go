@@ -13,30 +13,17 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-
-	"beibeimap/web"
 )
-
-// webFiles supplies the files of the map page. It is a variable only so
-// that tests can serve a built or an unbuilt front end without depending on
-// whether `make web` has run.
-var webFiles = web.FS
 
 // webTypes maps the extensions of the built front end to their media types.
 // A fixed table, rather than the operating system's, keeps the answers the
 // same on every machine; other extensions are not served.
 var webTypes = map[string]string{
-	".html":  "text/html; charset=utf-8",
-	".js":    "text/javascript; charset=utf-8",
-	".css":   "text/css; charset=utf-8",
-	".json":  "application/json",
-	".map":   "application/json",
-	".txt":   "text/plain; charset=utf-8",
-	".png":   "image/png",
-	".svg":   "image/svg+xml",
-	".ico":   "image/x-icon",
-	".webp":  "image/webp",
-	".woff2": "font/woff2",
+	".html": "text/html; charset=utf-8",
+	".js":   "text/javascript; charset=utf-8",
+	".css":  "text/css; charset=utf-8",
+	".txt":  "text/plain; charset=utf-8",
+	".png":  "image/png",
 }
 
 // hashedName matches the asset names that esbuild gives a content hash
@@ -69,7 +56,7 @@ func (s *Server) handleMap(c echo.Context) error {
 	if name == "config.json" {
 		return s.handleMapConfig(c)
 	}
-	files := webFiles()
+	files := s.web
 	if _, err := fs.Stat(files, "index.html"); err != nil {
 		return errStatus(http.StatusServiceUnavailable, "", "front end not built: run make web")
 	}
@@ -84,10 +71,9 @@ func (s *Server) handleMap(c echo.Context) error {
 	if err != nil { // missing, or a folder: never a listing
 		return errStatus(http.StatusNotFound, "", "no such file of the map page")
 	}
-	sum := sha256.Sum256(b)
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, ctype)
-	h.Set("ETag", `"`+hex.EncodeToString(sum[:12])+`"`)
+	h.Set("ETag", s.mapFileTag(name, b))
 	h.Set("X-Content-Type-Options", "nosniff")
 	if hashedName.MatchString(name) {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
@@ -105,6 +91,17 @@ func (s *Server) handleMap(c echo.Context) error {
 	r.Header.Del("Range")
 	http.ServeContent(c.Response(), r, name, time.Time{}, bytes.NewReader(b))
 	return nil
+}
+
+// mapFileTag returns the ETag of the embedded file name with content b,
+// hashing it once: the embedded files never change while the server runs.
+func (s *Server) mapFileTag(name string, b []byte) string {
+	if t, ok := s.webTags.Load(name); ok {
+		return t.(string)
+	}
+	sum := sha256.Sum256(b)
+	t, _ := s.webTags.LoadOrStore(name, `"`+hex.EncodeToString(sum[:12])+`"`)
+	return t.(string)
 }
 
 // mapFileName returns the name of the file that u asks for, relative to
@@ -145,6 +142,11 @@ func (s *Server) handleMapConfig(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	hit := notModified(c, entityTag(snap.Version(), s.cfg.Basemap))
+	c.Response().Header().Set("Cache-Control", "no-cache") // revalidate: the data can be reloaded
+	if hit {
+		return c.NoContent(http.StatusNotModified)
+	}
 	cfg := mapConfig{Attribution: []string{}}
 	if s.cfg.Basemap != "" {
 		b := s.cfg.Basemap
@@ -157,14 +159,6 @@ func (s *Server) handleMapConfig(c echo.Context) error {
 			seen[a] = true
 			cfg.Attribution = append(cfg.Attribution, a)
 		}
-	}
-	h := c.Response().Header()
-	h.Set("Cache-Control", "no-cache")
-	sum := sha256.Sum256([]byte(snap.Version() + "\x00" + s.cfg.Basemap))
-	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
-	h.Set("ETag", etag)
-	if match := c.Request().Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
-		return c.NoContent(http.StatusNotModified)
 	}
 	return c.JSON(http.StatusOK, cfg)
 }

@@ -23,6 +23,7 @@ var builtSite = fstest.MapFS{
 	"app.css":                   {Data: []byte("body{margin:0}")},
 	"marker-icon-2V3QKKVC.png":  {Data: []byte("\x89PNG\r\n\x1a\n")},
 	"sub/inner.js":              {Data: []byte("inner")},
+	"dir.js/a.js":               {Data: []byte("x")},
 	"tool.exe":                  {Data: []byte("MZ")},
 	"layers-2x-TBM42ERR.png":    {Data: []byte("\x89PNG\r\n\x1a\n2x")},
 	"app.js.LEGAL.txt":          {Data: []byte("Leaflet BSD-2-Clause")},
@@ -33,17 +34,10 @@ var builtSite = fstest.MapFS{
 // unbuiltSite is a fresh clone: only the committed README.
 var unbuiltSite = fstest.MapFS{"README.txt": {Data: []byte("built by make web\n")}}
 
-// withSite serves fsys as the map page for the duration of the test.
-func withSite(t *testing.T, fsys fs.FS) {
-	t.Helper()
-	old := webFiles
-	webFiles = func() fs.FS { return fsys }
-	t.Cleanup(func() { webFiles = old })
-}
-
-// webServer returns a server with two collections, two of whose three
-// attributions are the same.
-func webServer(t *testing.T, basemap string) *Server {
+// webServer returns a server of the map page files site, with four
+// collections whose attributions are two distinct texts, a repeat and an
+// empty one.
+func webServer(t *testing.T, site fs.FS, basemap string) *Server {
 	t.Helper()
 	col := func(id, attribution string) *geo.Collection {
 		return &geo.Collection{ID: id, Title: id, Attribution: attribution, Features: []*geo.Feature{
@@ -59,7 +53,7 @@ func webServer(t *testing.T, basemap string) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(Config{Store: geo.NewStore(snap), Basemap: basemap})
+	return New(Config{Store: geo.NewStore(snap), Basemap: basemap, Web: site})
 }
 
 func serve(t *testing.T, s *Server, method, target string, header map[string]string) *httptest.ResponseRecorder {
@@ -93,8 +87,8 @@ func wantProblem(t *testing.T, rec *httptest.ResponseRecorder, status int) Probl
 }
 
 func TestWebRedirect(t *testing.T) {
-	withSite(t, builtSite)
-	s := webServer(t, "")
+	site := builtSite
+	s := webServer(t, site, "")
 	tests := []struct {
 		name, target, location string
 	}{
@@ -117,8 +111,8 @@ func TestWebRedirect(t *testing.T) {
 }
 
 func TestWebFiles(t *testing.T) {
-	withSite(t, builtSite)
-	s := webServer(t, "")
+	site := builtSite
+	s := webServer(t, site, "")
 	tests := []struct {
 		name, target, ctype, body, cache string
 	}{
@@ -172,7 +166,7 @@ func TestWebFiles(t *testing.T) {
 }
 
 func TestWebIndexSecurityHeaders(t *testing.T) {
-	withSite(t, builtSite)
+	site := builtSite
 	tests := []struct {
 		name, basemap string
 		imgSrc        string
@@ -184,7 +178,7 @@ func TestWebIndexSecurityHeaders(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := serve(t, webServer(t, tc.basemap), http.MethodGet, "/map/", nil)
+			rec := serve(t, webServer(t, site, tc.basemap), http.MethodGet, "/map/", nil)
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status = %d", rec.Code)
 			}
@@ -199,12 +193,13 @@ func TestWebIndexSecurityHeaders(t *testing.T) {
 }
 
 func TestWebNotFound(t *testing.T) {
-	withSite(t, builtSite)
-	s := webServer(t, "")
+	site := builtSite
+	s := webServer(t, site, "")
 	tests := []struct{ name, target string }{
 		{"missing file", "/map/nope.js"},
 		{"folder is not listed", "/map/sub/"},
 		{"folder without slash", "/map/sub"},
+		{"folder whose name has a served extension", "/map/dir.js"},
 		{"index of a sub-folder is not served for the folder", "/map/sub/deeper/"},
 		{"dot dot", "/map/../../etc/passwd"},
 		{"dot dot inside", "/map/sub/../app.js"},
@@ -230,8 +225,8 @@ func TestWebNotFound(t *testing.T) {
 }
 
 func TestWebNotBuilt(t *testing.T) {
-	withSite(t, unbuiltSite)
-	s := webServer(t, "")
+	site := unbuiltSite
+	s := webServer(t, site, "")
 	for _, target := range []string{"/map/", "/map/index.html", "/map/app.js"} {
 		t.Run(target, func(t *testing.T) {
 			p := wantProblem(t, serve(t, s, http.MethodGet, target, nil), http.StatusServiceUnavailable)
@@ -251,7 +246,7 @@ func TestWebNotBuilt(t *testing.T) {
 }
 
 func TestWebConfig(t *testing.T) {
-	withSite(t, builtSite)
+	site := builtSite
 	attribution := []string{"ECharts outlines (MIT)", "GeoNames (geonames.org), CC BY 4.0"}
 	tests := []struct {
 		name, basemap string
@@ -262,7 +257,7 @@ func TestWebConfig(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := webServer(t, tc.basemap)
+			s := webServer(t, site, tc.basemap)
 			rec := serve(t, s, http.MethodGet, "/map/config.json", nil)
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status = %d, body %s", rec.Code, rec.Body)
@@ -293,8 +288,8 @@ func TestWebConfig(t *testing.T) {
 		})
 	}
 	t.Run("basemap changes the ETag", func(t *testing.T) {
-		a := serve(t, webServer(t, ""), http.MethodGet, "/map/config.json", nil).Header().Get("ETag")
-		b := serve(t, webServer(t, "http://x/{z}/{x}/{y}.png"), http.MethodGet, "/map/config.json", nil).Header().Get("ETag")
+		a := serve(t, webServer(t, site, ""), http.MethodGet, "/map/config.json", nil).Header().Get("ETag")
+		b := serve(t, webServer(t, site, "http://x/{z}/{x}/{y}.png"), http.MethodGet, "/map/config.json", nil).Header().Get("ETag")
 		if a == b {
 			t.Fatalf("same ETag %s for different configurations", a)
 		}
