@@ -102,6 +102,16 @@ func Load(fsys fs.FS) ([]*geo.Collection, error) {
 	return cols, nil
 }
 
+// LoadSnapshot loads the layers of fsys (see Load) and indexes them in a
+// geo.Snapshot. Errors wrap geo.ErrInvalid.
+func LoadSnapshot(fsys fs.FS) (*geo.Snapshot, error) {
+	cols, err := Load(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return geo.NewSnapshot(cols)
+}
+
 func loadFile(fsys fs.FS, name, id string) (*geo.Collection, error) {
 	f, err := fsys.Open(name)
 	if err != nil {

@@ -30,11 +30,7 @@ func randomPoints(seed uint64, n int, b orbgeo.Bound) []orbgeo.Point {
 
 func loadDefault(tb testing.TB) *geo.Snapshot {
 	tb.Helper()
-	cols, err := data.Load(data.Default())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	s, err := geo.NewSnapshot(cols)
+	s, err := data.LoadSnapshot(data.Default())
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -31,11 +31,7 @@ func lookupNow() time.Time { return time.Date(2026, 11, 29, 2, 0, 0, 0, time.UTC
 // their description: squares, not real boundaries).
 func lookupServer(t testing.TB) *Server {
 	t.Helper()
-	cols, err := data.Load(os.DirFS(filepath.Join("testdata", "lookup_layers")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := geo.NewSnapshot(cols)
+	snap, err := data.LoadSnapshot(os.DirFS(filepath.Join("testdata", "lookup_layers")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -525,11 +521,7 @@ func bruteDistrict(t *testing.T, snap *geo.Snapshot, pt orbgeo.Point, date time.
 // hold today: expectations come from the data itself (brute force) and
 // from the GeoNames seat of 统景镇.
 func TestLookupEmbeddedData(t *testing.T) {
-	cols, err := data.Load(data.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := geo.NewSnapshot(cols)
+	snap, err := data.LoadSnapshot(data.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -639,11 +631,7 @@ func FuzzLookupQuery(f *testing.F) {
 // of the Beibei area; BenchmarkLookupFixedBaseline is the yardstick: a bare
 // handler writing a fixed answer of the same size.
 func BenchmarkLookupServeHTTP(b *testing.B) {
-	cols, err := data.Load(data.Default())
-	if err != nil {
-		b.Fatal(err)
-	}
-	snap, err := geo.NewSnapshot(cols)
+	snap, err := data.LoadSnapshot(data.Default())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -22,11 +22,7 @@ var fixedNow = time.Date(2026, 3, 1, 4, 0, 0, 0, time.UTC)
 // fixtureStore loads the small fixed dataset of testdata/fixture.
 func fixtureStore(t testing.TB) *geo.Store {
 	t.Helper()
-	cols, err := data.Load(os.DirFS("testdata/fixture"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := geo.NewSnapshot(cols)
+	snap, err := data.LoadSnapshot(os.DirFS("testdata/fixture"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,11 +32,7 @@ func fixtureStore(t testing.TB) *geo.Store {
 // defaultStore loads the embedded default layers, whatever they are today.
 func defaultStore(t testing.TB) *geo.Store {
 	t.Helper()
-	cols, err := data.Load(data.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := geo.NewSnapshot(cols)
+	snap, err := data.LoadSnapshot(data.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -120,11 +120,7 @@ func TestRenderGolden(t *testing.T) {
 // district containing the Tongjing seat (GeoNames 106.8448, 29.85653) is in
 // the districts layer and its decoded outline still contains the seat.
 func TestRenderEmbedded(t *testing.T) {
-	cols, err := data.Load(data.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := geo.NewSnapshot(cols)
+	s, err := data.LoadSnapshot(data.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"beibeimap/data"
 	"beibeimap/geo"
 )
 
@@ -126,7 +127,7 @@ func runLookup(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		return errSilent
 	}
-	snap, err := loadSnapshot(layers(cfg.Data))
+	snap, err := data.LoadSnapshot(layers(cfg.Data))
 	if err != nil {
 		return fmt.Errorf("lookup: %w", err)
 	}

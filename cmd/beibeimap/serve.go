@@ -93,15 +93,6 @@ func layers(dir string) fs.FS {
 	return os.DirFS(dir)
 }
 
-// loadSnapshot loads and indexes the layers of fsys.
-func loadSnapshot(fsys fs.FS) (*geo.Snapshot, error) {
-	cols, err := data.Load(fsys)
-	if err != nil {
-		return nil, err
-	}
-	return geo.NewSnapshot(cols)
-}
-
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := parseServe(args, getenv, stderr)
 	if err != nil {
@@ -109,7 +100,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	fsys := layers(cfg.Data)
-	snap, err := loadSnapshot(fsys)
+	snap, err := data.LoadSnapshot(fsys)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -157,7 +148,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // reload loads fsys and publishes it in store only when it loads and
 // indexes without error: bad files never replace good data.
 func reload(fsys fs.FS, store *geo.Store) (*geo.Snapshot, error) {
-	snap, err := loadSnapshot(fsys)
+	snap, err := data.LoadSnapshot(fsys)
 	if err != nil {
 		return nil, err
 	}

@@ -16,11 +16,7 @@ import (
 // snapshot loads the embedded dataset.
 func snapshot(t *testing.T) *geo.Snapshot {
 	t.Helper()
-	cols, err := data.Load(data.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := geo.NewSnapshot(cols)
+	s, err := data.LoadSnapshot(data.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
