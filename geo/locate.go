@@ -259,13 +259,13 @@ func newPlace(f *Feature, order int) *Place {
 		p.Name = f.ID
 	}
 	b := []byte(`{"id":`)
-	b = appendString(b, f.ID)
+	b = AppendJSONString(b, f.ID)
 	if f.Collection != PlanningZonesID {
 		b = append(b, `,"code":`...)
 		b = appendNullable(b, p.Code)
 	}
 	b = append(b, `,"name":`...)
-	b = appendString(b, p.Name)
+	b = AppendJSONString(b, p.Name)
 	b = append(b, `,"name_en":`...)
 	b = appendNullable(b, p.NameEn)
 	switch f.Collection {
@@ -278,11 +278,11 @@ func newPlace(f *Feature, order int) *Place {
 	}
 	p.raw = append(b, '}')
 	n := []byte(`{"collection":`)
-	n = appendString(n, f.Collection)
+	n = AppendJSONString(n, f.Collection)
 	n = append(n, `,"id":`...)
-	n = appendString(n, f.ID)
+	n = AppendJSONString(n, f.ID)
 	n = append(n, `,"name":`...)
-	n = appendString(n, p.Name)
+	n = AppendJSONString(n, p.Name)
 	n = append(n, `,"name_en":`...)
 	n = appendNullable(n, p.NameEn)
 	p.near = append(n, `,"distance_m":`...)
@@ -577,7 +577,7 @@ func (a *Answer) AppendJSON(dst []byte) []byte {
 	if crs == "" {
 		crs = WGS84
 	}
-	dst = appendString(dst, string(crs))
+	dst = AppendJSONString(dst, string(crs))
 	dst = append(dst, `,"date":"`...)
 	dst = a.Query.Date.AppendFormat(dst, DateLayout)
 	dst = append(dst, '"')
@@ -590,7 +590,7 @@ func (a *Answer) AppendJSON(dst []byte) []byte {
 	}
 	if a.Query.Address != "" {
 		dst = append(dst, `,"address":`...)
-		dst = appendString(dst, a.Query.Address)
+		dst = AppendJSONString(dst, a.Query.Address)
 	}
 	dst = append(dst, "},"...)
 	dst = a.AppendFields(dst)
@@ -631,7 +631,7 @@ func (a *Answer) AppendFields(dst []byte) []byte {
 		dst = append(dst, `,"to":`...)
 		dst = appendPlaceName(dst, c.To)
 		dst = append(dst, `,"basis":`...)
-		dst = appendString(dst, c.Basis)
+		dst = AppendJSONString(dst, c.Basis)
 		dst = append(dst, '}')
 	}
 	dst = append(dst, `],"nearby":[`...)
@@ -660,7 +660,7 @@ func appendPlaceName(dst []byte, p *Place) []byte {
 	if p == nil {
 		return append(dst, "null"...)
 	}
-	return appendString(dst, p.Name)
+	return AppendJSONString(dst, p.Name)
 }
 
 func appendStrings(dst []byte, ss []string) []byte {
@@ -669,7 +669,7 @@ func appendStrings(dst []byte, ss []string) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, s)
+		dst = AppendJSONString(dst, s)
 	}
 	return append(dst, ']')
 }
@@ -690,14 +690,15 @@ func appendNullable(dst []byte, s string) []byte {
 	if s == "" {
 		return append(dst, "null"...)
 	}
-	return appendString(dst, s)
+	return AppendJSONString(dst, s)
 }
 
 const hexDigits = "0123456789abcdef"
 
-// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD;
-// control characters and U+2028/U+2029 are escaped.
-func appendString(dst []byte, s string) []byte {
+// AppendJSONString appends s to dst as a JSON string, without HTML
+// escaping. Invalid UTF-8 becomes U+FFFD; quotes, backslashes, control
+// characters and U+2028/U+2029 are escaped. It allocates only to grow dst.
+func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {

@@ -443,10 +443,10 @@ func TestAppendString(t *testing.T) {
 
 func checkAppendString(t *testing.T, s string) {
 	t.Helper()
-	b := appendString(nil, s)
+	b := AppendJSONString(nil, s)
 	var got string
 	if err := json.Unmarshal(b, &got); err != nil {
-		t.Fatalf("appendString(%q) = %s: %v", s, b, err)
+		t.Fatalf("AppendJSONString(%q) = %s: %v", s, b, err)
 	}
 	// encoding/json is the reference: one U+FFFD per invalid byte.
 	ref, _ := json.Marshal(s)
@@ -455,7 +455,7 @@ func checkAppendString(t *testing.T, s string) {
 		t.Fatal(err)
 	}
 	if got != want {
-		t.Fatalf("appendString(%q) decodes to %q, want %q", s, got, want)
+		t.Fatalf("AppendJSONString(%q) decodes to %q, want %q", s, got, want)
 	}
 }
 

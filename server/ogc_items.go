@@ -6,14 +6,12 @@ package server
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"math"
 	"net/url"
 	"slices"
 	"sort"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	orbgeo "github.com/paulmach/orb"
 
@@ -167,7 +165,7 @@ func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*ge
 // appended as further members (a links array).
 func appendFeature(b []byte, f *geo.Feature, crs outCRS, props []string, skipGeometry bool, extra []byte) []byte {
 	b = append(b, `{"type":"Feature","id":`...)
-	b = appendJSONString(b, f.ID)
+	b = geo.AppendJSONString(b, f.ID)
 	b = append(b, `,"geometry":`...)
 	if skipGeometry {
 		b = append(b, "null"...)
@@ -198,13 +196,13 @@ func appendProperties(b []byte, p map[string]any, props []string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, k)
+		b = geo.AppendJSONString(b, k)
 		b = append(b, ':')
 		switch v := p[k].(type) {
 		case nil:
 			b = append(b, "null"...)
 		case string:
-			b = appendJSONString(b, v)
+			b = geo.AppendJSONString(b, v)
 		case bool:
 			b = strconv.AppendBool(b, v)
 		case float64:
@@ -220,58 +218,6 @@ func appendProperties(b []byte, p map[string]any, props []string) []byte {
 		}
 	}
 	return append(b, '}')
-}
-
-// plainJSON reports whether s can be written between quotes as it is:
-// valid UTF-8 with nothing to escape.
-func plainJSON(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == 0xe2 {
-			return false // 0xe2 may start U+2028 or U+2029
-		}
-	}
-	return utf8.ValidString(s)
-}
-
-// appendJSONString writes s as a JSON string: quotes, backslashes and
-// control characters escaped, invalid UTF-8 replaced by U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	if plainJSON(s) {
-		return append(append(b, s...), '"')
-	}
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, w := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && w == 1 {
-			b = append(b, "\\ufffd"...)
-		} else if r == '\u2028' || r == '\u2029' {
-			b = append(b, fmt.Sprintf("\\u%04x", r)...)
-		} else {
-			b = append(b, s[i:i+w]...)
-		}
-		i += w
-	}
-	return append(b, '"')
 }
 
 // appendJSON appends v as compact JSON without HTML escaping (links keep
@@ -425,14 +371,14 @@ func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Featur
 	b = append(b, `,"numberReturned":`...)
 	b = strconv.AppendInt(b, int64(len(page)), 10)
 	b = append(b, `,"timeStamp":`...)
-	b = appendJSONString(b, now.UTC().Format(time.RFC3339))
+	b = geo.AppendJSONString(b, now.UTC().Format(time.RFC3339))
 	if c.Attribution != "" {
 		b = append(b, `,"attribution":`...)
-		b = appendJSONString(b, c.Attribution)
+		b = geo.AppendJSONString(b, c.Attribution)
 	}
 	if c.License != "" {
 		b = append(b, `,"license":`...)
-		b = appendJSONString(b, c.License)
+		b = geo.AppendJSONString(b, c.License)
 	}
 	b = append(b, `,"links":`...)
 	b = appendJSON(b, links)
