@@ -433,51 +433,6 @@ func nearLess(d float64, p *Place, o NearbyPlace) bool {
 	return p.Feature.ID < o.Place.Feature.ID
 }
 
-// geometryDistance is the distance in metres from pt to g in a local plane
-// scaled by kx, ky metres per degree; 0 inside a polygon.
-func geometryDistance(g orbgeo.Geometry, pt orbgeo.Point, kx, ky float64) float64 {
-	switch g := g.(type) {
-	case orbgeo.Point:
-		return math.Hypot((g[0]-pt[0])*kx, (g[1]-pt[1])*ky)
-	case orbgeo.MultiPoint:
-		d := math.Inf(1)
-		for _, p := range g {
-			d = math.Min(d, geometryDistance(p, pt, kx, ky))
-		}
-		return d
-	case orbgeo.LineString:
-		return lineDistance(g, pt, kx, ky)
-	case orbgeo.MultiLineString:
-		d := math.Inf(1)
-		for _, ls := range g {
-			d = math.Min(d, lineDistance(ls, pt, kx, ky))
-		}
-		return d
-	case orbgeo.Polygon:
-		if ContainsBrute(g, pt) {
-			return 0
-		}
-		d := math.Inf(1)
-		for _, r := range g {
-			d = math.Min(d, lineDistance(orbgeo.LineString(r), pt, kx, ky))
-		}
-		return d
-	case orbgeo.MultiPolygon:
-		d := math.Inf(1)
-		for _, p := range g {
-			d = math.Min(d, geometryDistance(p, pt, kx, ky))
-		}
-		return d
-	case orbgeo.Collection:
-		d := math.Inf(1)
-		for _, sub := range g {
-			d = math.Min(d, geometryDistance(sub, pt, kx, ky))
-		}
-		return d
-	}
-	return math.Inf(1)
-}
-
 // InteriorPoint returns a point inside the polygonal geometry g under the
 // package's boundary rule: the area centroid of its largest polygon when
 // that lies inside, else the middle of the widest inside stretch of a

@@ -254,19 +254,20 @@ func (s *Snapshot) Nearby(pt orbgeo.Point, radius float64, date time.Time, limit
 	}
 	kx, ky := metresPerDegree(pt[1])
 	dlon, dlat := radius/kx, radius/ky
+	seen := map[*Feature]bool{}
 	best := map[*Feature]float64{}
 	visit := func(_, _ [2]float64, p *part) bool {
+		if seen[p.f] {
+			return true
+		}
+		seen[p.f] = true
 		if !date.IsZero() && !p.f.Valid.Contains(date) {
 			return true
 		}
 		if len(collections) > 0 && !slices.Contains(collections, p.f.Collection) {
 			return true
 		}
-		d := p.distance(pt, kx, ky)
-		if d > radius {
-			return true
-		}
-		if old, ok := best[p.f]; !ok || d < old {
+		if d := geometryDistance(p.f.Geometry, pt, kx, ky); d <= radius {
 			best[p.f] = d
 		}
 		return true
@@ -325,23 +326,49 @@ func metresPerDegree(lat float64) (kx, ky float64) {
 // earthRadius is the mean radius of the earth in metres (IUGG).
 const earthRadius = 6371008.8
 
-func (p *part) distance(pt orbgeo.Point, kx, ky float64) float64 {
-	switch p.kind {
-	case partPoint:
-		return math.Hypot((p.pt[0]-pt[0])*kx, (p.pt[1]-pt[1])*ky)
-	case partLine:
-		return lineDistance(p.line, pt, kx, ky)
-	default:
-		if p.poly.Contains(pt) {
+// geometryDistance is the distance in metres from pt to g in a local plane
+// scaled by kx, ky metres per degree; 0 inside a polygon.
+func geometryDistance(g orbgeo.Geometry, pt orbgeo.Point, kx, ky float64) float64 {
+	switch g := g.(type) {
+	case orbgeo.Point:
+		return math.Hypot((g[0]-pt[0])*kx, (g[1]-pt[1])*ky)
+	case orbgeo.MultiPoint:
+		d := math.Inf(1)
+		for _, p := range g {
+			d = math.Min(d, geometryDistance(p, pt, kx, ky))
+		}
+		return d
+	case orbgeo.LineString:
+		return lineDistance(g, pt, kx, ky)
+	case orbgeo.MultiLineString:
+		d := math.Inf(1)
+		for _, ls := range g {
+			d = math.Min(d, lineDistance(ls, pt, kx, ky))
+		}
+		return d
+	case orbgeo.Polygon:
+		if ContainsBrute(g, pt) {
 			return 0
 		}
 		d := math.Inf(1)
-		for i := range p.poly.edges {
-			e := &p.poly.edges[i]
-			d = math.Min(d, segDistance(orbgeo.Point{e.x0, e.y0}, orbgeo.Point{e.x1, e.y1}, pt, kx, ky))
+		for _, r := range g {
+			d = math.Min(d, lineDistance(orbgeo.LineString(r), pt, kx, ky))
+		}
+		return d
+	case orbgeo.MultiPolygon:
+		d := math.Inf(1)
+		for _, p := range g {
+			d = math.Min(d, geometryDistance(p, pt, kx, ky))
+		}
+		return d
+	case orbgeo.Collection:
+		d := math.Inf(1)
+		for _, sub := range g {
+			d = math.Min(d, geometryDistance(sub, pt, kx, ky))
 		}
 		return d
 	}
+	return math.Inf(1)
 }
 
 func lineDistance(l orbgeo.LineString, pt orbgeo.Point, kx, ky float64) float64 {
