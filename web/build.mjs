@@ -25,7 +25,7 @@ const result = await build({
   sourcemap: false,
   format: 'iife',
   target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
-  loader: { '.png': 'file', '.svg': 'file' },
+  loader: { '.png': 'file' }, // Leaflet's CSS refers to PNG images only
   assetNames: '[name]-[hash]',
   legalComments: 'linked',
   metafile: true,

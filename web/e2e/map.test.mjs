@@ -106,9 +106,12 @@ describe('map page', () => {
     }
     // Labels and the legend are there too.
     assert.ok((await page.locator('.lbl-districts').count()) >= 30, 'district labels');
-    assert.ok((await page.locator('.lbl-incoming').count()) === 5, 'five incoming towns labelled');
-    assert.ok((await page.locator('.lbl-outgoing').count()) === 5, 'five outgoing units labelled');
-    assert.match(await page.textContent('.leaflet-control-attribution'), /GeoNames/);
+    assert.equal(await page.locator('.lbl-incoming').count(), 5, 'five incoming towns labelled');
+    assert.equal(await page.locator('.lbl-outgoing').count(), 5, 'five outgoing units labelled');
+    // The ECharts credit is added only when config.json's attribution names
+    // ECharts, in the same step that fills the list of sources.
+    await page.waitForSelector('#sources-list li', { state: 'attached' });
+    assert.match(await page.textContent('.leaflet-control-attribution'), /ECharts/);
 
     await page.screenshot({ path: join(out, 'all-layers.png') });
     await done(o);
@@ -210,6 +213,8 @@ describe('map page', () => {
     assert.equal(await page.getAttribute('#when-after', 'aria-pressed'), 'true');
 
     await clickAt(page, TONGJING);
+    // The seat's click handler looks up; the map's does not run as well.
+    assert.equal(o.w.requests.filter((u) => u.includes('/lookup?')).length, 1, 'one lookup per click');
     assert.match(await page.textContent('#panel .district'), /北碚区/);
     assert.match(await page.textContent('#panel .township'), /统景镇/);
     // The seat's popup gives its properties in Chinese and English.
@@ -261,6 +266,20 @@ describe('map page', () => {
     const api = await (await fetch(`${server.url}/lookup?address=${encodeURIComponent('水土')}`)).json();
     const c = await page.evaluate(() => window.beibeimap.map.getCenter());
     assert.ok(Math.abs(c.lng - api.query.lon) < 1e-3 && Math.abs(c.lat - api.query.lat) < 1e-3, `map centred on the match: ${JSON.stringify(c)}`);
+
+    // A failed search replaces the answer: switching the language must not
+    // bring the previous answer back over the error.
+    const before = await panelSeq(page);
+    await page.fill('#search', 'zzzqqq');
+    await page.press('#search', 'Enter');
+    await page.waitForFunction((n) => Number(document.getElementById('panel').dataset.seq ?? 0) > n, before);
+    assert.equal(await page.$eval('#panel', (p) => p.dataset.state), 'error');
+    await page.click('#lang');
+    assert.equal(await page.$eval('#panel', (p) => p.dataset.state), 'error', 'still the error after the language switch');
+    assert.equal(await page.locator('#panel .error').count(), 1, 'error shown');
+    assert.equal(await page.locator('#panel .answer').count(), 0, 'no old answer');
+    // Chromium logs the expected 404 of the failed search as a console error.
+    o.w.errors = o.w.errors.filter((e) => !/status of 404/.test(e) || !e.includes('/lookup?address='));
     await done(o);
   });
 

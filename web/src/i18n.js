@@ -35,7 +35,6 @@ export const messages = {
     legendOtherTownship: '其他街镇',
     loading: '正在加载…',
     loadFailed: '加载失败：{what}',
-    lookingUp: '正在查询…',
     lookupFailed: '查询失败：{detail}',
     notFound: '未找到“{q}”',
     resultTitle: '查询结果',
@@ -49,7 +48,6 @@ export const messages = {
     change: '区划调整',
     changeLine: '{date} 起由 {from} 划归 {to}',
     basis: '依据',
-    notices: '提示',
     matched: '匹配',
     nearby: '附近',
     coords: '坐标',
@@ -60,7 +58,6 @@ export const messages = {
     close: '关闭',
     zoomIn: '放大',
     zoomOut: '缩小',
-    properties: '属性',
     readyStatus: '已加载 {n} 个要素',
     whenStatusBefore: '显示 2026-01-25 调整前的区划（{date}）',
     whenStatusAfter: '显示 2026-01-25 调整后的区划（{date}）',
@@ -101,7 +98,6 @@ export const messages = {
     legendOtherTownship: 'Other townships',
     loading: 'Loading…',
     loadFailed: 'Could not load {what}',
-    lookingUp: 'Looking up…',
     lookupFailed: 'Lookup failed: {detail}',
     notFound: 'Nothing found for “{q}”',
     resultTitle: 'Lookup result',
@@ -115,7 +111,6 @@ export const messages = {
     change: 'Boundary change',
     changeLine: 'From {date}: moved from {from} to {to}',
     basis: 'Basis',
-    notices: 'Notices',
     matched: 'Matched',
     nearby: 'Nearby',
     coords: 'Coordinates',
@@ -126,7 +121,6 @@ export const messages = {
     close: 'Close',
     zoomIn: 'Zoom in',
     zoomOut: 'Zoom out',
-    properties: 'Properties',
     readyStatus: '{n} features loaded',
     whenStatusBefore: 'Layout before 2026-01-25 ({date})',
     whenStatusAfter: 'Layout after 2026-01-25 ({date})',
@@ -136,11 +130,10 @@ export const messages = {
   },
 };
 
-// Property names shown in popups, in both languages.
+// Property names shown in popups, in both languages (name and name_en
+// head the popup instead).
 export const propertyNames = {
   code: ['代码', 'Code'],
-  name: ['名称', 'Name'],
-  name_en: ['英文名', 'English name'],
   valid_from: ['生效', 'Valid from'],
   valid_to: ['失效', 'Valid to'],
   accuracy: ['精度', 'Accuracy'],

@@ -25,8 +25,8 @@ const BEFORE_DATE = '2026-01-24';
 const INCOMING = new Set(['500112135', '500112133', '500112143', '500112138', '500112140']);
 const OUTGOING = new Set(['500109008', '500109009', '500109006', '500109108', '500109104']);
 
-// The layers, bottom to top. kind decides how features are drawn; z is the
-// stacking order of the layer's pane inside Leaflet's overlay pane.
+// The layers, bottom to top: the pane of layer i is stacked at z-index
+// 410 + i inside Leaflet's overlay pane. kind decides how features are drawn.
 const LAYERS = [
   { id: 'districts', kind: 'polygon' },
   { id: 'townships', kind: 'polygon' },
@@ -62,7 +62,7 @@ const state = {
   on: new Set(LAYER_IDS.filter((id) => !DEFAULT_OFF.has(id))),
   basemap: false,
   config: { basemap: null, attribution: [] },
-  last: null, // the last lookup: {lat, lon, address?, answer?}
+  last: null, // the last lookup: {lat, lon, answer?} for a point, {q, lat?, lon?, answer?} for a search
 };
 
 // valueName is a category or kind value in the page's language.
@@ -83,11 +83,10 @@ function currentDate() {
 
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
-// names returns [primary, secondary] names of an object with name/name_en,
-// or of a plain string, in the page's language.
+// names returns [primary, secondary] names of an object with name/name_en
+// in the page's language.
 function names(x) {
   if (x == null) return ['', ''];
-  if (typeof x !== 'object') return [String(x), ''];
   const zh = x.name ?? '';
   const en = x.name_en ?? '';
   if (state.lang === 'en') return en ? [en, zh !== en ? zh : ''] : [zh, ''];
@@ -148,10 +147,6 @@ function writeHash() {
 const initial = parseHash();
 if (initial.lang) state.lang = initial.lang;
 if (initial.when) state.when = initial.when;
-if (initial.layers) {
-  state.on = new Set(initial.layers.filter((id) => LAYER_IDS.includes(id)));
-  state.basemap = initial.layers.includes('basemap');
-}
 const basemapFromHash = initial.layers != null;
 
 const mapEl = document.getElementById('map');
@@ -160,8 +155,6 @@ const map = L.map(mapEl, {
   zoom: initial.view ? initial.view.zoom : 10,
   minZoom: 6,
   maxZoom: 18,
-  zoomSnap: 1,
-  keyboard: true,
   zoomControl: false,
   // Overlays are removed at once, so the labels of the other layout never
   // linger while a switch between before and after redraws.
@@ -172,7 +165,7 @@ L.control.scale({ imperial: false }).addTo(map);
 let zoomControl = null;
 function applyZoomControl() {
   if (zoomControl) zoomControl.remove();
-  zoomControl = L.control.zoom({ zoomInTitle: t('zoomIn'), zoomOutTitle: t('zoomOut'), position: 'topleft' }).addTo(map);
+  zoomControl = L.control.zoom({ zoomInTitle: t('zoomIn'), zoomOutTitle: t('zoomOut') }).addTo(map);
 }
 
 const panes = {};
@@ -193,6 +186,28 @@ const categories = {}; // id → sorted distinct category values
 let basemapLayer = null;
 let outline = null; // the outline of 北碚区 of the current layout, above every layer
 let pick = null;
+
+// showLayer shows or hides layer id, once drawn, and records the choice in
+// state.on; the outline of 北碚区 goes with the districts.
+function showLayer(id, on) {
+  if (on) state.on.add(id);
+  else state.on.delete(id);
+  for (const l of [drawn[id], id === 'districts' ? outline : null]) {
+    if (!l) continue;
+    if (on) l.addTo(map);
+    else l.remove();
+  }
+}
+
+// applyHashLayers shows exactly the layers (and basemap) of a permalink's
+// layers list.
+function applyHashLayers(ls) {
+  state.basemap = ls.includes('basemap');
+  for (const id of LAYER_IDS) showLayer(id, ls.includes(id));
+  applyBasemap();
+}
+
+if (initial.layers) applyHashLayers(initial.layers);
 
 // ---------------------------------------------------------------- data
 
@@ -264,7 +279,7 @@ function featureStyle(layer, f) {
   return {};
 }
 
-function labelText(layer, f) {
+function labelText(f) {
   const [a] = names(f.properties ?? {});
   return a;
 }
@@ -292,8 +307,9 @@ function popupHTML(layer, f) {
 }
 
 // Labels draws one text per feature, centred on it by CSS alone, so that
-// adding 40 labels needs no layout reads; Leaflet's permanent tooltips
-// measure each one and cost more than drawing the polygons themselves.
+// adding the 70-odd labels of districts and townships needs no layout
+// reads; Leaflet's permanent tooltips measure each one and cost more than
+// drawing the polygons themselves.
 const Labels = L.Layer.extend({
   initialize(items) {
     this._items = items; // [{latlng, text, cls, feature}]
@@ -306,12 +322,14 @@ const Labels = L.Layer.extend({
       return d;
     });
     this._place();
-    map.on('zoomend viewreset', this._place, this);
   },
-  onRemove(map) {
-    map.off('zoomend viewreset', this._place, this);
+  onRemove() {
     L.DomUtil.remove(this._el);
     this._nodes = null;
+  },
+  // Leaflet adds and removes these listeners with the layer.
+  getEvents() {
+    return { zoomend: this._place, viewreset: this._place };
   },
   setTexts(fn) {
     this._items.forEach((it, i) => {
@@ -359,8 +377,10 @@ function hasCoordinates(g) {
   return walk(g.coordinates);
 }
 
-function onFeatureClick(layer, f, e) {
-  L.DomEvent.stopPropagation(e);
+// onFeatureClick looks up the point clicked (a marker's own position). The
+// map's click handler does not also run: features have
+// bubblingMouseEvents: false.
+function onFeatureClick(e) {
   const ll = e.target.getLatLng ? e.target.getLatLng() : e.latlng;
   lookupPoint(ll.lat, ll.lng);
 }
@@ -385,13 +405,12 @@ function build(layer, data) {
     style: (f) => featureStyle(layer, f),
     pointToLayer: (f, ll) => L.circleMarker(ll, { pane: `layer-${layer.id}`, bubblingMouseEvents: false, ...featureStyle(layer, f) }),
     onEachFeature: (f, l) => {
-      l.feature = f;
       byId.set(String(f.id), l);
       l.bindPopup(() => popupHTML(layer, f), { maxWidth: 340, maxHeight: 300, autoPanPadding: [20, 20] });
-      l.on('click', (e) => onFeatureClick(layer, f, e));
+      l.on('click', onFeatureClick);
       const at = layer.id === 'districts' || layer.id === 'townships' ? labelPoint(f.geometry) : null;
-      if (at) labels.push({ latlng: at, text: labelText(layer, f), cls: labelClass(layer, f), feature: f });
-      else l.bindTooltip(() => labelText(layer, f), { direction: 'top', className: 'lbl-hover' });
+      if (at) labels.push({ latlng: at, text: labelText(f), cls: labelClass(layer, f), feature: f });
+      else l.bindTooltip(() => labelText(f), { direction: 'top', className: 'lbl-hover' });
     },
   });
   index[layer.id] = byId;
@@ -421,9 +440,9 @@ async function drawAll() {
       const data = await items(layer.id, date);
       if (gen !== generation) return 0;
       const g = build(layer, data);
-      if (drawn[layer.id]) drawn[layer.id].remove();
+      drawn[layer.id]?.remove();
       drawn[layer.id] = g;
-      if (state.on.has(layer.id)) g.addTo(map);
+      showLayer(layer.id, state.on.has(layer.id));
       const n = g.count;
       pane.dataset.count = String(n);
       pane.dataset.state = 'drawn';
@@ -446,7 +465,6 @@ async function drawAll() {
   const total = results.reduce((s, r) => s + (r.status === 'fulfilled' ? r.value : 0), 0);
   setStatus(failed.length ? t('loadFailed', { what: failed.map((id) => t(`layer_${id}`)).join(', ') }) : `${t(state.when === 'before' ? 'whenStatusBefore' : 'whenStatusAfter', { date })} · ${t('readyStatus', { n: total })}`);
   fillPlaces();
-  document.documentElement.dataset.when = state.when;
   document.documentElement.dataset.ready = '1';
   performance.mark('draw:all');
 }
@@ -454,25 +472,22 @@ async function drawAll() {
 // drawOutline draws the border of 北碚区 of the shown layout on top of the
 // townships and zones, so that its change is the first thing one sees.
 function drawOutline() {
-  if (outline) outline.remove();
+  outline?.remove();
   const fs = [...(index.districts?.values() ?? [])].filter((l) => districtKind(l.feature.properties) === 'beibei').map((l) => l.feature);
-  outline = L.geoJSON({ type: 'FeatureCollection', features: fs }, {
+  outline = L.geoJSON(fs, {
     pane: 'outline',
     interactive: false,
     style: { color: COLOURS.beibei, weight: 4, opacity: 0.9, fill: false },
   });
-  if (state.on.has('districts')) outline.addTo(map);
+  showLayer('districts', state.on.has('districts'));
 }
 
+// fitBeibei fits the map to the outline of 北碚区 that drawOutline drew.
 let fitted = false;
 function fitBeibei() {
   fitted = true;
-  for (const l of index.districts?.values() ?? []) {
-    if (districtKind(l.feature.properties) === 'beibei') {
-      map.fitBounds(l.getBounds(), { padding: [10, 10], animate: false });
-      return;
-    }
-  }
+  const b = outline?.getBounds();
+  if (b?.isValid()) map.fitBounds(b, { padding: [10, 10], animate: false });
 }
 
 function setStatus(s) {
@@ -511,9 +526,9 @@ function renderLayerList() {
     div.className = 'layer';
     div.dataset.layer = id;
     const checked = id === 'basemap' ? state.basemap : state.on.has(id);
-    const count = panes[id]?.dataset.count;
+    // renderLegend adds the feature count.
     div.innerHTML = `<label><input type="checkbox" data-layer="${esc(id)}" ${checked ? 'checked' : ''}>
-      <span>${esc(t(id === 'basemap' ? 'basemap' : `layer_${id}`))}</span>${count ? ` <span class="count">(${esc(count)})</span>` : ''}</label>
+      <span>${esc(t(id === 'basemap' ? 'basemap' : `layer_${id}`))}</span></label>
       <ul class="legend"></ul>`;
     list.appendChild(div);
     if (id !== 'basemap') renderLegend(id);
@@ -545,16 +560,7 @@ document.getElementById('layer-list').addEventListener('change', (e) => {
     state.basemap = e.target.checked;
     applyBasemap();
   } else {
-    if (e.target.checked) state.on.add(id);
-    else state.on.delete(id);
-    if (drawn[id]) {
-      if (e.target.checked) drawn[id].addTo(map);
-      else drawn[id].remove();
-    }
-    if (id === 'districts' && outline) {
-      if (e.target.checked) outline.addTo(map);
-      else outline.remove();
-    }
+    showLayer(id, e.target.checked);
   }
   writeHash();
 });
@@ -562,7 +568,7 @@ document.getElementById('layer-list').addEventListener('change', (e) => {
 function applyBasemap() {
   if (!state.config.basemap) return;
   if (!basemapLayer) {
-    basemapLayer = L.tileLayer(state.config.basemap, { maxZoom: 19, crossOrigin: false });
+    basemapLayer = L.tileLayer(state.config.basemap, { maxZoom: 19 });
   }
   if (state.basemap) basemapLayer.addTo(map);
   else basemapLayer.remove();
@@ -576,6 +582,21 @@ let lookupSeq = 0;
 function panelState(s) {
   panel.dataset.state = s;
   panel.setAttribute('aria-busy', s === 'loading' ? 'true' : 'false');
+}
+
+function hidePick() {
+  if (pick) {
+    pick.remove();
+    pick = null;
+  }
+}
+
+// showPanel shows html in the panel as the answer to the latest lookup.
+function showPanel(html, s) {
+  panel.innerHTML = html;
+  panelState(s);
+  panel.dataset.seq = String(lookupSeq);
+  document.querySelector('.side').scrollTop = 0;
 }
 
 function showPick(lat, lon) {
@@ -617,6 +638,9 @@ async function search(q) {
   q = q.trim();
   if (!q) return;
   const seq = ++lookupSeq;
+  // A failed search leaves no answer behind for a language or layout
+  // switch to repaint; the layout switch searches q again.
+  state.last = { q };
   panelState('loading');
   const r = await fetchJSON(`../lookup?address=${encodeURIComponent(q)}&date=${currentDate()}`);
   if (seq !== lookupSeq) return;
@@ -625,32 +649,25 @@ async function search(q) {
     return;
   }
   const a = r.body ?? {};
-  const extra = { q, matched: a.matched ?? [], notices: a.notices ?? [] };
   // A match without a district (a unit whose position is unknown) has no
   // point to show, whatever the coordinates say.
   const located = a.district != null && Number.isFinite(+a.query?.lon) && Number.isFinite(+a.query?.lat);
   if (!located) {
-    state.last = { lat: NaN, lon: NaN, extra, answer: a };
-    if (pick) {
-      pick.remove();
-      pick = null;
-    }
+    state.last = { q, lat: NaN, lon: NaN, answer: a };
+    hidePick();
     renderAnswer();
     return;
   }
   const lat = +a.query.lat;
   const lon = +a.query.lon;
   map.setView([lat, lon], Math.max(map.getZoom(), a.township ? 13 : 11));
-  state.last = { lat, lon, extra, answer: a };
+  state.last = { q, lat, lon, answer: a };
   showPick(lat, lon);
   renderAnswer();
 }
 
 function renderError(msg) {
-  panel.innerHTML = `<p class="error" role="alert">${esc(msg)}</p>`;
-  panelState('error');
-  panel.dataset.seq = String(lookupSeq);
-  document.querySelector('.side').scrollTop = 0;
+  showPanel(`<p class="error" role="alert">${esc(msg)}</p>`, 'error');
 }
 
 function distance(m) {
@@ -659,34 +676,34 @@ function distance(m) {
 }
 
 function renderAnswer() {
-  const { lat, lon, extra, answer: a } = state.last ?? {};
+  const { lat, lon, answer: a } = state.last ?? {};
   if (!a) return;
   const rows = [];
   const row = (key, html, cls) => rows.push(`<dt>${esc(t(key))}</dt><dd class="${cls}">${html}</dd>`);
-  row('date', esc(a.query?.date ?? currentDate()), 'date');
+  row('date', esc(a.query.date), 'date');
   row('district', a.district ? nameHTML(a.district) : esc(t('outside')), 'district');
   row('township', a.township ? `${nameHTML(a.township)}${a.township.accuracy === 'approximate' ? ` <small>${esc(t('approximate'))}</small>` : ''}` : esc(t('none')), 'township');
   const zones = a.zones ?? [];
   row('zones', zones.length ? `<ul>${zones.map((z) => `<li>${nameHTML(z)}${z.kind ? ` <small>${esc(valueName(z.kind))}</small>` : ''}</li>`).join('')}</ul>` : esc(t('none')), 'zones');
 
   const changes = a.changes ?? [];
-  const notices = extra?.notices ?? a.notices ?? [];
+  const notices = a.notices ?? [];
   let notice = '';
   if (changes.length || notices.length) {
     notice = `<div class="notice" role="note"><h3>${esc(t('change'))}</h3>
       ${changes
         .map(
-          (c) => `<p>${esc(t('changeLine', { date: c.date ?? CHANGE_DATE, from: names(c.from)[0], to: names(c.to)[0] }))}</p>
-            ${c.basis ? `<p class="basis"><span>${esc(t('basis'))}:</span> ${esc(typeof c.basis === 'object' ? names(c.basis)[0] : c.basis)}</p>` : ''}`,
+          (c) => `<p>${esc(t('changeLine', { date: c.date, from: c.from ?? '', to: c.to ?? '' }))}</p>
+            ${c.basis ? `<p class="basis"><span>${esc(t('basis'))}:</span> ${esc(c.basis)}</p>` : ''}`,
         )
         .join('')}
-      ${notices.length ? `<ul class="notices">${notices.map((n) => `<li>${esc(typeof n === 'object' ? names(n)[0] || JSON.stringify(n) : n)}</li>`).join('')}</ul>` : ''}
+      ${notices.length ? `<ul class="notices">${notices.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
     </div>`;
   }
 
-  const matched = extra?.matched ?? [];
+  const matched = a.matched ?? [];
   const matchedHTML = matched.length
-    ? `<h3>${esc(t('matched'))}</h3><ul class="matched">${matched.map((m) => `<li>${typeof m === 'object' ? nameHTML(m) : esc(m)}</li>`).join('')}</ul>`
+    ? `<h3>${esc(t('matched'))}</h3><ul class="matched">${matched.map((m) => `<li>${esc(m)}</li>`).join('')}</ul>`
     : '';
 
   const nearby = a.nearby ?? [];
@@ -708,12 +725,12 @@ function renderAnswer() {
       <dt>${esc(t('gcj02'))}</dt><dd class="gcj02">${glon.toFixed(6)}, ${glat.toFixed(6)}</dd></dl>`;
   }
 
-  panel.innerHTML = `<h2>${esc(t('resultTitle'))}</h2>
+  showPanel(
+    `<h2>${esc(t('resultTitle'))}</h2>
     <button type="button" class="close" aria-label="${esc(t('close'))}">×</button>
-    <dl class="answer">${rows.join('')}</dl>${notice}${matchedHTML}${nearbyHTML}${coords}`;
-  panelState('done');
-  panel.dataset.seq = String(lookupSeq);
-  document.querySelector('.side').scrollTop = 0;
+    <dl class="answer">${rows.join('')}</dl>${notice}${matchedHTML}${nearbyHTML}${coords}`,
+    'done',
+  );
 }
 
 panel.addEventListener('click', (e) => {
@@ -724,10 +741,7 @@ panel.addEventListener('click', (e) => {
     lookupSeq++;
     panel.innerHTML = `<p class="hint">${esc(t('hint'))}</p>`;
     panelState('idle');
-    if (pick) {
-      pick.remove();
-      pick = null;
-    }
+    hidePick();
     mapEl.focus();
     return;
   }
@@ -780,7 +794,7 @@ function setWhen(when) {
   applyWhenButtons();
   writeHash();
   drawAll();
-  if (state.last?.extra?.q) search(state.last.extra.q);
+  if (state.last?.q) search(state.last.q);
   else if (state.last && Number.isFinite(state.last.lat)) lookupPoint(state.last.lat, state.last.lon);
   LAYER_IDS.forEach(renderLegend);
 }
@@ -798,7 +812,7 @@ function applyLanguage() {
   document.querySelectorAll('[data-i18n]').forEach((n) => (n.textContent = t(n.dataset.i18n)));
   document.querySelectorAll('[data-i18n-placeholder]').forEach((n) => n.setAttribute('placeholder', t(n.dataset.i18nPlaceholder)));
   document.querySelectorAll('[data-i18n-aria]').forEach((n) => n.setAttribute('aria-label', t(n.dataset.i18nAria)));
-  for (const layer of LAYERS) drawn[layer.id]?.labels?.setTexts((it) => labelText(layer, it.feature));
+  for (const layer of LAYERS) drawn[layer.id]?.labels?.setTexts((it) => labelText(it.feature));
   applyZoomControl();
   renderLayerList();
   if (state.last?.answer) renderAnswer();
@@ -814,7 +828,7 @@ document.getElementById('lang').addEventListener('click', () => {
 
 // ---------------------------------------------------------------- permalink
 
-map.on('moveend zoomend', writeHash);
+map.on('moveend', writeHash);
 map.on('zoomend', () => (mapEl.dataset.zoom = String(map.getZoom())));
 mapEl.dataset.zoom = String(map.getZoom());
 
@@ -827,18 +841,7 @@ window.addEventListener('hashchange', () => {
     applyLanguage();
   }
   if (h.layers) {
-    state.on = new Set(h.layers.filter((id) => LAYER_IDS.includes(id)));
-    state.basemap = h.layers.includes('basemap');
-    for (const id of LAYER_IDS) {
-      if (!drawn[id]) continue;
-      if (state.on.has(id)) drawn[id].addTo(map);
-      else drawn[id].remove();
-    }
-    if (outline) {
-      if (state.on.has('districts')) outline.addTo(map);
-      else outline.remove();
-    }
-    applyBasemap();
+    applyHashLayers(h.layers);
     renderLayerList();
   }
   if (h.when && h.when !== state.when) setWhen(h.when);
