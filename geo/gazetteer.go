@@ -31,15 +31,43 @@ type alias struct {
 	at        string   // a township whose point answers for the area, if any
 }
 
-// aliases lists the names people still write that the current layout no
-// longer has. Names that are also features of the data (江北区, 渝北区 while
-// their old versions are loaded) merge with them.
-var aliases = []alias{
-	{"北部新区", "Beibu New Area", "两江新区", "北部新区 is not an administrative district; its area is part of 两江新区", nil, ""},
-	{"江北区", "Jiangbei District", "两江新区", "江北区 was abolished on {date} ({basis}); its area is part of 两江新区", nil, ""},
-	{"渝北区", "Yubei District", "两江新区", "渝北区 was abolished on {date} ({basis}); 大湾镇, 统景镇, 大盛镇, 兴隆镇 and 茨竹镇 joined 北碚区, the rest is part of 两江新区", nil, ""},
-	{"两江新区", "Liangjiang New Area", "两江新区", "", nil, ""},
-	{"川渝高竹新区", "Sichuan-Chongqing Gaozhu New Area", "北碚区", "the Chongqing part of 川渝高竹新区 is under the direct management of 北碚区 since {date} ({basis})", []string{"高竹新区", "Gaozhu New Area"}, "茨竹镇"},
+// aliasesOf lists the names people still write that the layout after
+// redrawing r no longer has — its abolished districts and the informal
+// areas around Beibei — and its new districts. Names that are also features
+// of the data (江北区, 渝北区 while their old versions are loaded) merge
+// with them.
+func aliasesOf(r *Redrawing) []alias {
+	heir := r.Target.Name
+	if len(r.Created) > 0 {
+		heir = r.Created[0].Name
+	}
+	var out []alias
+	for _, d := range r.Abolished {
+		note := d.Name + " was abolished on {date} ({basis}); "
+		var joined []string
+		for _, m := range r.Moves {
+			if m.From.Code == d.Code && m.To.Name != heir {
+				joined = append(joined, m.Name)
+			}
+		}
+		if len(joined) > 0 {
+			note += strings.Join(joined, ", ") + " joined " + r.Target.Name + ", the rest is part of " + heir
+		} else {
+			note += "its area is part of " + heir
+		}
+		out = append(out, alias{name: d.Name, en: d.NameEn, successor: heir, note: note})
+	}
+	for _, d := range r.Created {
+		out = append(out, alias{name: d.Name, en: d.NameEn, successor: d.Name})
+	}
+	// Informal names: 北部新区 was a development zone, never a district;
+	// the Chongqing part of 川渝高竹新区 lies in 茨竹镇 and 大湾镇.
+	out = append(out,
+		alias{name: "北部新区", en: "Beibu New Area", successor: heir, note: "北部新区 is not an administrative district; its area is part of " + heir},
+		alias{name: "川渝高竹新区", en: "Sichuan-Chongqing Gaozhu New Area", successor: r.Target.Name,
+			note: "the Chongqing part of 川渝高竹新区 is under the direct management of " + r.Target.Name + " since {date} ({basis})",
+			also: []string{"高竹新区", "Gaozhu New Area"}, at: "茨竹镇"})
+	return out
 }
 
 // Chinese unit suffixes, longest first, with their pinyin; stripping one
@@ -138,6 +166,7 @@ func newGazetteer(l *Locator) *Gazetteer {
 			towns = append(towns, e)
 		}
 	}
+	aliases := aliasesOf(Redrawing2026)
 	for i := range aliases {
 		a := &aliases[i]
 		if e := byName[a.name]; e != nil {
@@ -562,7 +591,7 @@ func (g *Gazetteer) notices(e *gazEntry) []string {
 	switch e.kind {
 	case KindTownship:
 		if e.before != "" && e.after != "" && e.before != e.after {
-			out = append(out, fmt.Sprintf("原%s%s joined %s on %s (%s)", e.before, e.name, e.after, date, Basis))
+			out = append(out, fmt.Sprintf("原%s%s joined %s on %s (%s)", e.before, e.name, e.after, date, Redrawing2026.Basis))
 		}
 	case KindDistrict:
 		from, to := time.Time{}, time.Time{}
@@ -582,11 +611,11 @@ func (g *Gazetteer) notices(e *gazEntry) []string {
 			out = append(out, fmt.Sprintf("%s was abolished on %s", e.name, to.AddDate(0, 0, 1).Format(DateLayout)))
 		}
 		if allFrom && !allTo {
-			out = append(out, fmt.Sprintf("%s was set up as a district on %s (%s)", e.name, from.Format(DateLayout), Basis))
+			out = append(out, fmt.Sprintf("%s was set up as a district on %s (%s)", e.name, from.Format(DateLayout), Redrawing2026.Basis))
 		}
 	}
 	if e.alias != nil && e.alias.note != "" {
-		out = append(out, strings.NewReplacer("{date}", date, "{basis}", Basis).Replace(e.alias.note))
+		out = append(out, strings.NewReplacer("{date}", date, "{basis}", Redrawing2026.Basis).Replace(e.alias.note))
 	}
 	return out
 }

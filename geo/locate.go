@@ -11,26 +11,6 @@ import (
 	"github.com/paulmach/orb/planar"
 )
 
-// Collection ids the locator reads. They are part of the API: the data
-// build writes them and the lookup answer is composed from them.
-const (
-	DistrictsID     = "districts"
-	TownshipsID     = "townships"
-	SeatsID         = "seats"
-	PlanningZonesID = "planning-zones"
-	ProjectsID      = "projects"
-	CorridorsID     = "corridors"
-)
-
-// Basis is the legal basis of the 2026 redrawing, quoted in change records
-// and notices when the new district's feature names none itself (property
-// "basis").
-const Basis = "渝府发〔2025〕15号"
-
-// changeDay is the first day of the new layout, used by the gazetteer's
-// notices when the districts layer has no versions to derive it from.
-const changeDay = "2026-01-25"
-
 // Nearby defaults of a Locator.
 const (
 	// NearbyRadius is the radius in metres within which Locate reports
@@ -205,7 +185,7 @@ func NewLocator(snap *Snapshot) *Locator {
 		l.bounds = append(l.bounds, d)
 	}
 	sort.Slice(l.bounds, func(i, j int) bool { return l.bounds[i].Before(l.bounds[j]) })
-	l.changed, _ = time.Parse(DateLayout, changeDay)
+	l.changed = Redrawing2026.Date
 	if len(l.bounds) > 0 {
 		l.changed = l.bounds[len(l.bounds)-1]
 	}
@@ -344,7 +324,7 @@ func (l *Locator) locate(a *Answer) {
 		if samePlace(from, to) {
 			continue
 		}
-		basis := Basis
+		basis := Redrawing2026.Basis
 		if to != nil && propString(to.Feature, "basis") != "" {
 			basis = propString(to.Feature, "basis")
 		} else if to == nil && from != nil && propString(from.Feature, "basis") != "" {

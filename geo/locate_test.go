@@ -206,8 +206,8 @@ func TestLocate(t *testing.T) {
 			if tt.wantChangeBasisIn != "" && (len(a.Changes) == 0 || !strings.Contains(a.Changes[0].Basis, tt.wantChangeBasisIn)) {
 				t.Errorf("changes = %+v, want the basis of the new district's feature", a.Changes)
 			}
-			if len(a.Changes) > 0 && tt.wantChangeBasisIn == "" && a.Changes[0].Basis != Basis {
-				t.Errorf("basis = %q, want %q", a.Changes[0].Basis, Basis)
+			if len(a.Changes) > 0 && tt.wantChangeBasisIn == "" && a.Changes[0].Basis != Redrawing2026.Basis {
+				t.Errorf("basis = %q, want %q", a.Changes[0].Basis, Redrawing2026.Basis)
 			}
 			if len(a.Nearby) < tt.nearbyAtLeast {
 				t.Errorf("nearby = %d features, want at least %d", len(a.Nearby), tt.nearbyAtLeast)
