@@ -48,10 +48,10 @@ func bruteContaining(s *geo.Snapshot, pt orbgeo.Point, d time.Time, fn func(*geo
 			var in bool
 			switch g := f.Geometry.(type) {
 			case orbgeo.Polygon:
-				in = geo.ContainsBrute(g, pt)
+				in = geo.Contains(g, pt)
 			case orbgeo.MultiPolygon:
 				for _, p := range g {
-					if geo.ContainsBrute(p, pt) {
+					if geo.Contains(p, pt) {
 						in = true
 						break
 					}

@@ -181,7 +181,7 @@ func newGazetteer(l *Locator) *Gazetteer {
 	for _, e := range towns {
 		p := e.places[0]
 		pt, ok := orbgeo.Point{}, false
-		if s, found := seats[p.Code]; found && p.Code != "" && geometryContains(p.Feature.Geometry, s) {
+		if s, found := seats[p.Code]; found && p.Code != "" && Contains(p.Feature.Geometry, s) {
 			pt, ok = s, true
 		} else {
 			pt, ok = InteriorPoint(p.Feature.Geometry)
@@ -343,28 +343,6 @@ func seatsByTownship(s *Snapshot) map[string]orbgeo.Point {
 		}
 	}
 	return m
-}
-
-// geometryContains reports whether the polygonal g contains pt under the
-// package's boundary rule; false for other geometries.
-func geometryContains(g orbgeo.Geometry, pt orbgeo.Point) bool {
-	switch g := g.(type) {
-	case orbgeo.Polygon:
-		return ContainsBrute(g, pt)
-	case orbgeo.MultiPolygon:
-		for _, p := range g {
-			if ContainsBrute(p, pt) {
-				return true
-			}
-		}
-	case orbgeo.Collection:
-		for _, sub := range g {
-			if geometryContains(sub, pt) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // checkAddress validates the free text of an address query.

@@ -374,9 +374,9 @@ func (b *batch) featureCollection(body []byte) ([]byte, error) {
 			out = append(out, ',')
 		}
 		out = append(out, `"geometry":{"type":"Point","coordinates":[`...)
-		out = strconv.AppendFloat(out, pt[0], 'f', -1, 64)
+		out = geo.AppendJSONFloat(out, pt[0])
 		out = append(out, ',')
-		out = strconv.AppendFloat(out, pt[1], 'f', -1, 64)
+		out = geo.AppendJSONFloat(out, pt[1])
 		out = append(out, `]},"properties":{`...)
 		for _, k := range answerMembers {
 			delete(f.Properties, k)

@@ -6,7 +6,6 @@ package server
 import (
 	"bytes"
 	"encoding/json"
-	"math"
 	"net/url"
 	"slices"
 	"sort"
@@ -140,7 +139,7 @@ func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*ge
 		if !f.Valid.Overlaps(iq.when) {
 			continue
 		}
-		if iq.bbox != nil && !cql2.Intersects(f.Geometry, *iq.bbox) {
+		if iq.bbox != nil && !geo.Intersects(f.Geometry, *iq.bbox) {
 			continue
 		}
 		ok := true
@@ -206,13 +205,7 @@ func appendProperties(b []byte, p map[string]any, props []string) []byte {
 		case bool:
 			b = strconv.AppendBool(b, v)
 		case float64:
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				b = append(b, "null"...)
-			} else if a := math.Abs(v); a != 0 && (a < 1e-6 || a >= 1e21) {
-				b = strconv.AppendFloat(b, v, 'e', -1, 64)
-			} else {
-				b = strconv.AppendFloat(b, v, 'f', -1, 64)
-			}
+			b = geo.AppendJSONFloat(b, v)
 		default:
 			b = appendJSON(b, v)
 		}
@@ -287,9 +280,9 @@ func appendGeometry(b []byte, g orbgeo.Geometry, conv func(orbgeo.Point) orbgeo.
 
 func appendPoint(b []byte, p orbgeo.Point) []byte {
 	b = append(b, '[')
-	b = strconv.AppendFloat(b, p[0], 'f', -1, 64)
+	b = geo.AppendJSONFloat(b, p[0])
 	b = append(b, ',')
-	b = strconv.AppendFloat(b, p[1], 'f', -1, 64)
+	b = geo.AppendJSONFloat(b, p[1])
 	return append(b, ']')
 }
 

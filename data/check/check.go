@@ -279,35 +279,17 @@ func (r *report) properties(c *geo.Collection) {
 // isEmpty reports whether the polygonal geometry g has no ring with
 // positions; points and lines are never empty here.
 func isEmpty(g orbgeo.Geometry) bool {
-	switch g.(type) {
-	case orbgeo.Polygon, orbgeo.MultiPolygon:
-	default:
-		return false
-	}
-	n := 0
-	eachRing(g, func(r orbgeo.Ring) {
-		if len(r) > 0 {
-			n++
-		}
-	})
-	return n == 0
+	return geometryKind(g) == "polygon" && geo.IsEmpty(g)
 }
 
+// eachRing calls fn for every ring of the polygonal parts of g.
 func eachRing(g orbgeo.Geometry, fn func(orbgeo.Ring)) {
-	switch g := g.(type) {
-	case orbgeo.Polygon:
-		for _, r := range g {
+	geo.Walk(g, func(p geo.Part) bool {
+		for _, r := range p.Polygon {
 			fn(r)
 		}
-	case orbgeo.MultiPolygon:
-		for _, p := range g {
-			eachRing(p, fn)
-		}
-	case orbgeo.Collection:
-		for _, s := range g {
-			eachRing(s, fn)
-		}
-	}
+		return true
+	})
 }
 
 func geometryKind(g orbgeo.Geometry) string {
@@ -466,7 +448,7 @@ func (r *report) seatsInside(cols map[string]*geo.Collection) {
 		}
 		in := false
 		for _, p := range polys[f.String("township")] {
-			if geo.ContainsBrute(p, pt) {
+			if geo.Contains(p, pt) {
 				in = true
 				break
 			}
