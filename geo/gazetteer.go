@@ -107,7 +107,8 @@ type gazEntry struct {
 // them into a point to look up. It is built from a snapshot by NewLocator,
 // is immutable and safe for concurrent use.
 type Gazetteer struct {
-	loc     *Locator
+	// changed is the first day of the current layout, as the data has it.
+	changed time.Time
 	keys    map[string][]*gazEntry
 	maxKey  int
 	entries []*gazEntry
@@ -138,8 +139,10 @@ type Resolution struct {
 	DistrictOnly bool
 }
 
+// newGazetteer builds the gazetteer of the places l has prepared. It keeps
+// no reference to l.
 func newGazetteer(l *Locator) *Gazetteer {
-	g := &Gazetteer{loc: l, keys: map[string][]*gazEntry{}}
+	g := &Gazetteer{changed: l.changed, keys: map[string][]*gazEntry{}}
 	byName := map[string]*gazEntry{}
 	add := func(e *gazEntry) {
 		g.entries = append(g.entries, e)
@@ -439,7 +442,7 @@ func (g *Gazetteer) Resolve(text string, date time.Time) (Resolution, error) {
 	if town != nil && len(town.anchor) == 0 {
 		// A township without area in the data: answer its district.
 		name := town.after
-		if date.Before(g.loc.changed) {
+		if date.Before(g.changed) {
 			name = town.before
 		}
 		dist = g.entryNamed(name)
@@ -565,7 +568,7 @@ func laterThan(a, b Interval) bool {
 // alias note.
 func (g *Gazetteer) notices(e *gazEntry) []string {
 	var out []string
-	date := g.loc.changed.Format(DateLayout)
+	date := g.changed.Format(DateLayout)
 	switch e.kind {
 	case KindTownship:
 		if e.before != "" && e.after != "" && e.before != e.after {

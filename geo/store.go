@@ -51,6 +51,7 @@ type Snapshot struct {
 	polys  rtree.RTreeG[*part]
 	byColl map[string]*rtree.RTreeG[*part]
 	parts  int
+	fields map[string][]Field
 }
 
 // NewSnapshot validates the collections (ids present and unique, geometry
@@ -65,6 +66,7 @@ func NewSnapshot(cols []*Collection) (*Snapshot, error) {
 		byID:    make(map[string]*Collection, len(cols)),
 		feats:   make(map[string]map[string]*Feature, len(cols)),
 		byColl:  make(map[string]*rtree.RTreeG[*part], len(cols)),
+		fields:  make(map[string][]Field, len(cols)),
 	}
 	h := fnv.New64a()
 	for _, c := range cols {
@@ -78,6 +80,7 @@ func NewSnapshot(cols []*Collection) (*Snapshot, error) {
 		m := make(map[string]*Feature, len(c.Features))
 		s.feats[c.ID] = m
 		s.byColl[c.ID] = &rtree.RTreeG[*part]{}
+		s.fields[c.ID] = fieldsOf(c)
 		fmt.Fprintf(h, "C%s\x00%s\x00%s\x00", c.ID, c.Title, c.Description)
 		for _, f := range c.Features {
 			m[f.ID] = f
@@ -167,6 +170,10 @@ func (s *Snapshot) Collection(id string) (*Collection, error) {
 	}
 	return c, nil
 }
+
+// Fields returns the simple fields of collection id (see Field), sorted by
+// name; nil for an unknown collection. The slice must not be modified.
+func (s *Snapshot) Fields(id string) []Field { return s.fields[id] }
 
 // Feature returns feature id of collection coll, or an error wrapping
 // ErrNotFound when either does not exist.
@@ -315,31 +322,47 @@ func (s *Snapshot) Intersecting(b orbgeo.Bound, fn func(*Feature) bool, collecti
 	}
 }
 
-// Store publishes the current Snapshot. Readers call Snapshot and keep the
-// returned value for the whole of a request; Swap replaces it atomically
-// while requests run. Store is safe for concurrent use; the zero Store holds
-// no snapshot.
+// Store publishes the current Dataset. Readers call Dataset (or Snapshot)
+// and keep the returned value for the whole of a request; Swap builds the
+// dataset of a new snapshot aside and then replaces the current one
+// atomically while requests run. Store is safe for concurrent use; the
+// zero Store holds no dataset.
 type Store struct {
-	cur atomic.Pointer[Snapshot]
+	cur atomic.Pointer[Dataset]
+	gen atomic.Uint64
 }
 
-// NewStore returns a store that publishes s (which may be nil).
+// NewStore returns a store that publishes the dataset of s (which may be
+// nil: nothing published).
 func NewStore(s *Snapshot) *Store {
 	st := &Store{}
-	if s != nil {
-		st.cur.Store(s)
-	}
+	st.Swap(s)
 	return st
 }
 
-// Snapshot returns the current snapshot, or nil when none was published.
-func (st *Store) Snapshot() *Snapshot { return st.cur.Load() }
+// Dataset returns the current dataset, or nil when none was published.
+func (st *Store) Dataset() *Dataset { return st.cur.Load() }
 
-// Swap publishes s and returns the snapshot it replaces. A nil s is ignored
-// so that a failed reload can never unpublish good data.
+// Snapshot returns the snapshot of the current dataset, or nil.
+func (st *Store) Snapshot() *Snapshot {
+	if d := st.cur.Load(); d != nil {
+		return d.Snapshot
+	}
+	return nil
+}
+
+// Swap derives the dataset of s (NewDataset), gives it the next generation
+// and publishes it, returning the snapshot it replaces. A nil s is ignored
+// so that a failed reload can never unpublish good data; readers see the
+// old dataset until the new one is whole.
 func (st *Store) Swap(s *Snapshot) *Snapshot {
 	if s == nil {
-		return st.cur.Load()
+		return st.Snapshot()
 	}
-	return st.cur.Swap(s)
+	d := NewDataset(s)
+	d.Generation = st.gen.Add(1)
+	if old := st.cur.Swap(d); old != nil {
+		return old.Snapshot
+	}
+	return nil
 }

@@ -145,9 +145,15 @@ func TestStoreSwapWhileReading(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 2000; i++ {
-				snap := st.Snapshot()
-				if got := containing(snap, orbgeo.Point{1, 1}, time.Time{}); len(got) != 2 {
+				ds := st.Dataset()
+				if got := containing(ds.Snapshot, orbgeo.Point{1, 1}, time.Time{}); len(got) != 2 {
 					t.Errorf("reader saw %v", got)
+					return
+				}
+				// The dataset is whole when published: its locator is
+				// built and answers from its own snapshot.
+				if ds.Locator == nil || ds.Locator.Snapshot() != ds.Snapshot {
+					t.Errorf("generation %d published without its own locator", ds.Generation)
 					return
 				}
 			}
@@ -161,8 +167,12 @@ func TestStoreSwapWhileReading(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	if st.Swap(nil) == nil || st.Snapshot() == nil {
-		t.Error("Swap(nil) must keep the published snapshot")
+	gen := st.Dataset().Generation
+	if gen != 201 {
+		t.Errorf("generation after 1 + 200 swaps = %d, want 201", gen)
+	}
+	if st.Swap(nil) == nil || st.Snapshot() == nil || st.Dataset().Generation != gen {
+		t.Error("Swap(nil) must keep the published dataset")
 	}
 	if a.Version() != b.Version() {
 		t.Error("identical data must have identical versions")

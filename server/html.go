@@ -168,7 +168,7 @@ func featurePage(b baseURL, c *geo.Collection, f *geo.Feature, links []link) pag
 // queryablesPage is the data of the queryables page.
 type queryablesPage struct {
 	Collection *geo.Collection
-	Queryables []queryable
+	Queryables []geo.Field
 }
 
 // apiDoc is the data of the API page: the paths of the OpenAPI document in

@@ -116,10 +116,14 @@ type lookupScratch struct {
 	buf []byte
 }
 
-// locator returns the Locator of snap, building it on the first request
-// after a reload.
-func (s *Server) locator(snap *geo.Snapshot) *geo.Locator {
-	return s.derivedFor(snap).locator()
+// dataset returns the current dataset, or an error wrapping
+// geo.ErrUnavailable before any data is loaded.
+func (s *Server) dataset() (*geo.Dataset, error) {
+	d := s.store.Dataset()
+	if d == nil {
+		return nil, &geo.InputError{Detail: "no data loaded yet", Kind: geo.ErrUnavailable}
+	}
+	return d, nil
 }
 
 // lookupOptions parses the crs and date parameters shared by both routes;
@@ -170,11 +174,11 @@ func (s *Server) handleLookup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, err := s.snapshot()
+	ds, err := s.dataset()
 	if err != nil {
 		return err
 	}
-	loc := s.locator(snap)
+	loc := ds.Locator
 	sc, _ := s.scratch.Get().(*lookupScratch)
 	if sc == nil {
 		sc = &lookupScratch{buf: make([]byte, 0, 2048)}
@@ -248,11 +252,11 @@ func (s *Server) handleLookupBatch(c echo.Context) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return geo.Invalidf("body", "is empty; send the points to look up")
 	}
-	snap, err := s.snapshot()
+	ds, err := s.dataset()
 	if err != nil {
 		return err
 	}
-	b := batch{loc: s.locator(snap), crs: crs, date: date}
+	b := batch{loc: ds.Locator, crs: crs, date: date}
 	var out []byte
 	switch {
 	case mt == mediaCSV:

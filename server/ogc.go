@@ -97,9 +97,9 @@ func (s *Server) handleQueryables(c echo.Context) error {
 		return err
 	}
 	if f == fHTML {
-		return s.renderHTML(c, "queryables", pageData{Title: "Queryables of " + col.Title, Base: b, Doc: queryablesPage{Collection: col, Queryables: queryablesOf(col)}})
+		return s.renderHTML(c, "queryables", pageData{Title: "Queryables of " + col.Title, Base: b, Doc: queryablesPage{Collection: col, Queryables: snap.Fields(col.ID)}})
 	}
-	return writeJSON(c, mtSchema, buildQueryables(b, col))
+	return writeJSON(c, mtSchema, buildQueryables(b, col, snap.Fields(col.ID)))
 }
 
 // handleItems serves a page of the features of a collection.
@@ -117,7 +117,7 @@ func (s *Server) handleItems(c echo.Context) error {
 		return err
 	}
 	cache := s.derivedFor(snap)
-	qs := cache.queryablesOf(col)
+	qs := snap.Fields(col.ID)
 	if err := checkParams(c, itemsParams, isQueryableParam(qs)); err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ type itemsQuery struct {
 // parseItemsQuery validates the query parameters q of an items request on
 // collection c; today is the default date.
 // qs are the queryables of c.
-func parseItemsQuery(q url.Values, c *geo.Collection, qs []queryable, today time.Time) (*itemsQuery, error) {
+func parseItemsQuery(q url.Values, c *geo.Collection, qs []geo.Field, today time.Time) (*itemsQuery, error) {
 	iq := &itemsQuery{when: geo.Interval{From: today, To: today}}
 	var err error
 	if iq.limit, err = parseLimit(q.Get("limit")); err != nil {
@@ -101,7 +101,7 @@ func parseItemsQuery(q url.Values, c *geo.Collection, qs []queryable, today time
 
 // isQueryableParam reports whether a parameter name is one of qs, for
 // checkParams.
-func isQueryableParam(qs []queryable) func(string) bool {
+func isQueryableParam(qs []geo.Field) func(string) bool {
 	return func(name string) bool { return hasQueryable(qs, name) }
 }
 

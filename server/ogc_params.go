@@ -193,7 +193,7 @@ func parseInstant(s string, openOK bool) (time.Time, error) {
 
 // parseFilter parses filter in filter-lang, with geometry literals in
 // filter-crs, and checks its property names against the collection.
-func parseFilter(text, lang, crsParam string, qs []queryable) (*cql2.Expr, error) {
+func parseFilter(text, lang, crsParam string, qs []geo.Field) (*cql2.Expr, error) {
 	if len(text) > cql2.MaxLength {
 		return nil, &geo.InputError{Param: "filter", Detail: "filter is longer than 64 KiB", Kind: geo.ErrTooLarge}
 	}
@@ -230,7 +230,7 @@ func parseFilter(text, lang, crsParam string, qs []queryable) (*cql2.Expr, error
 	return e, nil
 }
 
-func hasQueryable(qs []queryable, name string) bool {
+func hasQueryable(qs []geo.Field, name string) bool {
 	for _, q := range qs {
 		if q.Name == name {
 			return true
@@ -247,7 +247,7 @@ type propertyFilter struct {
 }
 
 // parsePropertyFilter types value after the queryable q.
-func parsePropertyFilter(q queryable, value string) (propertyFilter, error) {
+func parsePropertyFilter(q geo.Field, value string) (propertyFilter, error) {
 	pf := propertyFilter{name: q.Name}
 	switch q.Type {
 	case "integer", "number":

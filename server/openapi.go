@@ -54,7 +54,7 @@ func okJSON(desc, mt string) obj {
 
 // itemsParameters returns the parameters of an items path; queryables of a
 // known collection are added as form parameters for server-side filtering.
-func itemsParameters(qs []queryable, withCollection bool) []any {
+func itemsParameters(qs []geo.Field, withCollection bool) []any {
 	var ps []any
 	if withCollection {
 		ps = append(ps, ref("collectionId"))
@@ -187,7 +187,7 @@ func buildOpenAPI(b baseURL, snap *geo.Snapshot) obj {
 	}
 	for _, c := range snap.Collections() {
 		paths[collectionPath(c.ID)+"/items"] = getOp("Features of "+c.Title, "getFeatures_"+c.ID,
-			itemsParameters(queryablesOf(c), false), fc)
+			itemsParameters(snap.Fields(c.ID), false), fc)
 	}
 	return obj{
 		"openapi": "3.0.3",
