@@ -77,14 +77,16 @@ type Query struct {
 }
 
 // Validate checks that Lon and Lat are finite and within [-180, 180] and
-// [-90, 90] degrees, and that CRS is one of WGS84, GCJ02 and BD09. It
+// [-90, 90] degrees, and that CRS is one of WGS84, EPSG4326 (the same
+// datum: Lon and Lat are named, so axis order does not matter), GCJ02 and
+// BD09. It
 // returns an *InputError (wrapping ErrInvalid) that names "lon", "lat" or
 // "crs".
 func (q Query) Validate() error {
 	switch q.CRS {
-	case "", WGS84, GCJ02, BD09:
+	case "", WGS84, EPSG4326, GCJ02, BD09:
 	default:
-		return Invalidf("crs", "lookup accepts wgs84, gcj02 or bd09, not %q", string(q.CRS))
+		return Invalidf("crs", "lookup accepts wgs84 (or epsg:4326), gcj02 or bd09, not %q", string(q.CRS))
 	}
 	if math.IsNaN(q.Lon) || math.IsInf(q.Lon, 0) || q.Lon < -180 || q.Lon > 180 {
 		return Invalidf("lon", "longitude must be a finite number of degrees in [-180, 180]")

@@ -38,7 +38,7 @@ func (d *derived) feature(f *geo.Feature) []byte {
 	if b, ok := d.features.Load(f); ok {
 		return b.([]byte)
 	}
-	b := appendFeature(nil, f, outCRS{crsCRS84}, nil, false, nil)
+	b := appendFeature(nil, f, geo.WGS84, nil, false, nil)
 	d.features.Store(f, b)
 	return b
 }

@@ -136,8 +136,8 @@ func (s *Server) lookupOptions(q *lookupQuery) (geo.CRS, time.Time, error) {
 			return "", time.Time{}, err
 		}
 	}
-	if crs != geo.WGS84 && crs != geo.GCJ02 && crs != geo.BD09 {
-		return "", time.Time{}, geo.Invalidf("crs", "lookup accepts wgs84, gcj02 or bd09, not %q", q.get(qCRS))
+	if err := (geo.Query{CRS: crs}).Validate(); err != nil {
+		return "", time.Time{}, err
 	}
 	date := s.today()
 	if q.has(qDate) {

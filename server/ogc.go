@@ -128,7 +128,7 @@ func (s *Server) handleItems(c echo.Context) error {
 	}
 	b := baseURL(requestBase(c))
 	h := c.Response().Header()
-	h.Set("Content-Crs", "<"+iq.crs.uri+">")
+	h.Set("Content-Crs", "<"+iq.crs.URI()+">")
 	if notModified(c, s.etag(c, snap, f, b)) {
 		return c.NoContent(http.StatusNotModified)
 	}
@@ -193,7 +193,7 @@ func (s *Server) handleFeature(c echo.Context) error {
 		return &geo.InputError{Param: "featureId", Detail: fmt.Sprintf("no feature %q in collection %q", id, col.ID), Kind: geo.ErrNotFound}
 	}
 	b := baseURL(requestBase(c))
-	c.Response().Header().Set("Content-Crs", "<"+iq.crs.uri+">")
+	c.Response().Header().Set("Content-Crs", "<"+iq.crs.URI()+">")
 	if notModified(c, s.etag(c, snap, f, b)) {
 		return c.NoContent(http.StatusNotModified)
 	}

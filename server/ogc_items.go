@@ -25,7 +25,7 @@ type itemsQuery struct {
 	when          geo.Interval
 	props         []propertyFilter
 	filter        *cql2.Expr
-	crs           outCRS
+	crs           geo.CRS
 	properties    []string // nil: all
 	skipGeometry  bool
 }
@@ -162,14 +162,14 @@ func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*ge
 // appendFeature appends f as a GeoJSON Feature, its geometry converted
 // to crs, its properties limited to props (nil: all). extra, when set, is
 // appended as further members (a links array).
-func appendFeature(b []byte, f *geo.Feature, crs outCRS, props []string, skipGeometry bool, extra []byte) []byte {
+func appendFeature(b []byte, f *geo.Feature, crs geo.CRS, props []string, skipGeometry bool, extra []byte) []byte {
 	b = append(b, `{"type":"Feature","id":`...)
 	b = geo.AppendJSONString(b, f.ID)
 	b = append(b, `,"geometry":`...)
 	if skipGeometry {
 		b = append(b, "null"...)
 	} else {
-		b = appendGeometry(b, f.Geometry, crs.fromWGS84)
+		b = appendGeometry(b, f.Geometry, fromWGS84(crs))
 	}
 	b = append(b, `,"properties":`...)
 	b = appendProperties(b, f.Properties, props)
@@ -358,7 +358,7 @@ func (iq *itemsQuery) page(all []*geo.Feature) []*geo.Feature {
 // encodeItems appends the FeatureCollection of one page to b. cache, when
 // not nil, supplies the encoding of features in the default view.
 func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Feature, matched int, links []link, now time.Time, cache *derived) []byte {
-	defaultView := cache != nil && iq.crs == (outCRS{crsCRS84}) && iq.properties == nil && !iq.skipGeometry
+	defaultView := cache != nil && iq.crs == geo.WGS84 && iq.properties == nil && !iq.skipGeometry
 	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
 	b = strconv.AppendInt(b, int64(matched), 10)
 	b = append(b, `,"numberReturned":`...)

@@ -25,15 +25,8 @@ const (
 	mtHTML    = "text/html"
 )
 
-// CRS identifiers of Part 2.
-const (
-	crsCRS84    = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-	crsEPSG4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
-	crsEPSG3857 = "http://www.opengis.net/def/crs/EPSG/0/3857"
-)
-
-// supportedCRS lists the CRSs of every collection, storage CRS first.
-var supportedCRS = []string{crsCRS84, crsEPSG4326, crsEPSG3857}
+// crsCRS84 is the storage CRS of every collection.
+var crsCRS84 = geo.WGS84.URI()
 
 // conformance lists the conformance classes the server implements.
 var conformance = []string{
@@ -173,7 +166,7 @@ func buildCollection(b baseURL, c *geo.Collection) collectionDoc {
 		Attribution: c.Attribution,
 		License:     c.License,
 		ItemType:    "feature",
-		Crs:         supportedCRS,
+		Crs:         geo.CRSURIs(),
 		StorageCrs:  crsCRS84,
 		Links: []link{
 			{b.at(p, nil), "self", mtJSON, "This collection"},

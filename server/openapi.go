@@ -91,7 +91,10 @@ func buildOpenAPI(b baseURL, snap *geo.Snapshot) obj {
 	for _, c := range snap.Collections() {
 		ids = append(ids, c.ID)
 	}
-	crsEnum := []any{crsCRS84, crsEPSG4326, crsEPSG3857}
+	var crsEnum []any
+	for _, u := range geo.CRSURIs() {
+		crsEnum = append(crsEnum, u)
+	}
 	params := obj{
 		"collectionId": param("collectionId", "path", "Collection id.", obj{"type": "string", "enum": ids}),
 		"featureId":    param("featureId", "path", "Feature id.", obj{"type": "string"}),
