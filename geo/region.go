@@ -23,6 +23,18 @@ const (
 // layers of a tile. The slice must not be modified.
 var CollectionIDs = []string{DistrictsID, TownshipsID, SeatsID, PlanningZonesID, ProjectsID, CorridorsID}
 
+// chinaTime is China Standard Time, fixed at UTC+8 (no daylight saving
+// since 1991), so that no time zone database is needed.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// ChinaDate returns the calendar date in China (UTC+8) of the instant t,
+// at midnight UTC like every date of the package: "today" for the service
+// is ChinaDate(time.Now()), and a timestamp counts by its date in China.
+func ChinaDate(t time.Time) time.Time {
+	y, m, d := t.In(chinaTime).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
 // Unit is an administrative unit named by the facts of a redrawing.
 type Unit struct {
 	// Code is the NBS/MCA code ("500109" for a district, 9 digits for a

@@ -177,12 +177,8 @@ func (s *Server) handleFeature(c echo.Context) error {
 			return err
 		}
 	}
-	if q.Has("skipGeometry") {
-		v := q.Get("skipGeometry")
-		if v != "true" && v != "false" {
-			return geo.Invalidf("skipGeometry", "%q is not true or false", v)
-		}
-		iq.skipGeometry = v == "true"
+	if iq.skipGeometry, err = parseSkipGeometry(q); err != nil {
+		return err
 	}
 	id := c.Param("featureId")
 	if u, err := url.PathUnescape(id); err == nil {

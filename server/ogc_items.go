@@ -91,10 +91,8 @@ func parseItemsQuery(q url.Values, c *geo.Collection, qs []geo.Field, today time
 			return nil, err
 		}
 	}
-	if q.Has("skipGeometry") {
-		if iq.skipGeometry, err = strconv.ParseBool(q.Get("skipGeometry")); err != nil {
-			return nil, geo.Invalidf("skipGeometry", "%q is not true or false", q.Get("skipGeometry"))
-		}
+	if iq.skipGeometry, err = parseSkipGeometry(q); err != nil {
+		return nil, err
 	}
 	return iq, nil
 }

@@ -6,6 +6,7 @@ package server
 
 import (
 	"math"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,6 +75,19 @@ func toWGS84(c geo.CRS, param string) func(orbgeo.Point) (orbgeo.Point, error) {
 		}
 		return p, nil
 	}
+}
+
+// parseSkipGeometry reads skipGeometry (strconv.ParseBool's spellings), the
+// same on items and on a single feature.
+func parseSkipGeometry(q url.Values) (bool, error) {
+	if !q.Has("skipGeometry") {
+		return false, nil
+	}
+	v, err := strconv.ParseBool(q.Get("skipGeometry"))
+	if err != nil {
+		return false, geo.Invalidf("skipGeometry", "%q is not true or false", q.Get("skipGeometry"))
+	}
+	return v, nil
 }
 
 // parseLimit reads limit: an integer ≥ 1, clamped to maxLimit.
@@ -178,8 +192,7 @@ func parseInstant(s string, openOK bool) (time.Time, error) {
 		return d, nil
 	}
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		y, m, d := t.In(chinaTime).Date()
-		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
+		return geo.ChinaDate(t), nil
 	}
 	return time.Time{}, geo.Invalidf("datetime", "%q is not a date (YYYY-MM-DD), an RFC 3339 timestamp or '..'", s)
 }

@@ -61,7 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "lookup":
 		return runLookup(ctx, args[1:], getenv, stdout, stderr)
 	case "data":
-		return runData(args[1:], stdout, stderr)
+		return runData(args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
