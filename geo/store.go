@@ -232,42 +232,13 @@ func (s *Snapshot) Nearby(dst []Near, pt orbgeo.Point, radius float64, date time
 	}
 	base := len(dst)
 	l := newLocal(pt)
-	search := func(tr *rtree.RTreeG[*part]) {
-		if tr == nil {
-			return
-		}
-		start := len(dst)
-		tr.Nearby(func(lo, hi [2]float64, p *part, item bool) float64 {
-			if item {
-				return p.distance(l)
-			}
-			return l.box(lo, hi)
-		}, func(_, _ [2]float64, p *part, d float64) bool {
-			// Parts come nearest first: past the radius, or past the
-			// limit with a larger distance than the last kept, nothing
-			// nearer follows.
-			if d > radius || (limit > 0 && len(dst)-start >= limit && d > dst[len(dst)-1].Meters) {
-				return false
-			}
-			if !date.IsZero() && !p.f.Valid.Contains(date) {
-				return true
-			}
-			for _, n := range dst[start:] {
-				if n.Feature == p.f { // a nearer part of the same feature
-					return true
-				}
-			}
-			dst = append(dst, Near{p.f, d})
-			return true
-		})
-	}
 	if len(collections) == 0 {
 		for _, c := range s.cols {
-			search(s.byColl[c.ID])
+			dst = nearest(dst, s.byColl[c.ID], l, radius, date, limit)
 		}
 	} else {
 		for _, id := range collections {
-			search(s.byColl[id])
+			dst = nearest(dst, s.byColl[id], l, radius, date, limit)
 		}
 	}
 	found := dst[base:]
@@ -283,6 +254,40 @@ func (s *Snapshot) Nearby(dst []Near, pt orbgeo.Point, radius float64, date time
 	if limit > 0 && len(found) > limit {
 		dst = dst[:base+limit]
 	}
+	return dst
+}
+
+// nearest appends to dst the features of tree tr within radius of the
+// origin of l and valid on date, nearest first, stopping after limit of
+// them (limit <= 0: none) unless more lie at the same distance as the last.
+func nearest(dst []Near, tr *rtree.RTreeG[*part], l local, radius float64, date time.Time, limit int) []Near {
+	if tr == nil {
+		return dst
+	}
+	start := len(dst)
+	tr.Nearby(func(lo, hi [2]float64, p *part, item bool) float64 {
+		if item {
+			return p.distance(l)
+		}
+		return l.box(lo, hi)
+	}, func(_, _ [2]float64, p *part, d float64) bool {
+		// Parts come nearest first: past the radius, or past the limit
+		// with a larger distance than the last kept, nothing nearer
+		// follows.
+		if d > radius || (limit > 0 && len(dst)-start >= limit && d > dst[len(dst)-1].Meters) {
+			return false
+		}
+		if !date.IsZero() && !p.f.Valid.Contains(date) {
+			return true
+		}
+		for _, n := range dst[start:] {
+			if n.Feature == p.f { // a nearer part of the same feature
+				return true
+			}
+		}
+		dst = append(dst, Near{p.f, d})
+		return true
+	})
 	return dst
 }
 
