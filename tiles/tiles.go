@@ -7,15 +7,16 @@ package tiles
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
-	"github.com/paulmach/orb/simplify"
 
 	"beibeimap/geo"
 )
@@ -51,20 +52,26 @@ func ParseTile(z, x, y string) (maptile.Tile, error) {
 	return maptile.New(uint32(xi), uint32(yi), maptile.Zoom(zi)), nil
 }
 
-// Render encodes tile t of snap: for each collection (or only those named
-// in layers) the features valid on date (zero: every version) whose parts
-// meet the tile. Geometry is clipped to the tile plus a buffer and
-// simplified to a quarter of a tile unit; every feature carries its string
-// id in the property "id" (and as the MVT feature id when it is numeric) and its scalar properties (arrays and objects are
-// JSON-encoded as strings). Layers come in collection order; empty layers
-// are omitted. The result is not compressed and is the same for the same
-// inputs.
+// Render encodes tile t of snap as an MVT 2.1 tile: for each collection
+// (or only those named in layers) the features valid on date (zero: every
+// version) whose parts meet the tile. Layers are version 2 with extent
+// Extent, come in collection order, and empty ones are omitted. Geometry is
+// projected, clipped to the tile plus a buffer, simplified by less than one
+// tile unit and rounded to integer tile coordinates; polygons are valid
+// after all of that (outer rings of positive area by the spec's formula,
+// holes negative, rings that collapse dropped, nothing crossing) — a
+// polygon that simplification would make invalid is kept unsimplified.
+// Every feature has the integer id FeatureID(f.ID), carries its string id
+// in the property "id" and its scalar properties (arrays and objects are
+// JSON-encoded as strings). The result is not compressed, is empty when no
+// feature meets the tile, and is the same for the same inputs.
 func Render(snap *geo.Snapshot, t maptile.Tile, date time.Time, layers ...string) ([]byte, error) {
-	fcs := map[string]*geojson.FeatureCollection{}
 	want := map[string]bool{}
 	for _, l := range layers {
 		want[l] = true
 	}
+	byColl := map[string]*mvt.Layer{}
+	pr := newProjector(t)
 	bound := t.Bound(float64(buffer) / float64(Extent))
 	snap.Intersecting(bound, func(f *geo.Feature) bool {
 		if len(want) > 0 && !want[f.Collection] {
@@ -73,34 +80,57 @@ func Render(snap *geo.Snapshot, t maptile.Tile, date time.Time, layers ...string
 		if !date.IsZero() && !f.Valid.Contains(date) {
 			return true
 		}
-		gf := geojson.NewFeature(orbgeo.Clone(f.Geometry))
-		gf.ID = f.ID // MVT ids are integers: numeric ids (codes) are kept, others travel as the "id" property
-		gf.Properties = scalarProperties(f)
-		fc := fcs[f.Collection]
-		if fc == nil {
-			fc = geojson.NewFeatureCollection()
-			fcs[f.Collection] = fc
+		g := pr.geometry(f.Geometry)
+		if g == nil {
+			return true
 		}
-		fc.Append(gf)
+		gf := geojson.NewFeature(g)
+		gf.ID = FeatureID(f.ID)
+		gf.Properties = scalarProperties(f)
+		l := byColl[f.Collection]
+		if l == nil {
+			l = &mvt.Layer{Name: f.Collection, Version: 2, Extent: Extent}
+			byColl[f.Collection] = l
+		}
+		l.Features = append(l.Features, gf)
 		return true
 	})
-	// Layers in collection order, so that the same tile encodes to the
-	// same bytes every time (a map would randomise it).
+	// Layers in collection order, features by id, so that the same tile
+	// encodes to the same bytes every time whatever order the index and
+	// the map visit them in.
 	var ls mvt.Layers
 	for _, c := range snap.Collections() {
-		if fc := fcs[c.ID]; fc != nil {
-			ls = append(ls, mvt.NewLayer(c.ID, fc))
+		if l := byColl[c.ID]; l != nil {
+			slices.SortFunc(l.Features, func(a, b *geojson.Feature) int {
+				return strings.Compare(a.Properties["id"].(string), b.Properties["id"].(string))
+			})
+			ls = append(ls, l)
 		}
 	}
-	ls.ProjectToTile(t)
-	ls.Clip(orbgeo.Bound{Min: orbgeo.Point{-buffer, -buffer}, Max: orbgeo.Point{Extent + buffer, Extent + buffer}})
-	ls.Simplify(simplify.DouglasPeucker(0.25))
-	ls.RemoveEmpty(0.5, 0.5)
+	if len(ls) == 0 {
+		return nil, nil
+	}
 	b, err := mvt.Marshal(ls)
 	if err != nil {
 		return nil, fmt.Errorf("tiles: encode %v: %w", t, err)
 	}
 	return b, nil
+}
+
+// FeatureID is the MVT feature id of a feature with string id id: the
+// number itself when id is the canonical decimal form of an integer below
+// 2^52 (the administrative codes), otherwise 2^52 plus the low 52 bits of
+// id's FNV-1a hash. Both stay below 2^53, so JavaScript clients read them
+// exactly. It is the same in every tile, so clients can join a feature's
+// parts across tiles; ids of one collection differ unless two non-numeric
+// ids collide in 52 bits.
+func FeatureID(id string) uint64 {
+	if n, err := strconv.ParseUint(id, 10, 64); err == nil && n < 1<<52 && strconv.FormatUint(n, 10) == id {
+		return n
+	}
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return 1<<52 | h.Sum64()&(1<<52-1)
 }
 
 func scalarProperties(f *geo.Feature) geojson.Properties {
