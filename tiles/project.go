@@ -30,9 +30,9 @@ func newProjector(t maptile.Tile) *projector {
 
 // project maps lon/lat to float tile coordinates (Web Mercator).
 func (p *projector) project(q orbgeo.Point) orbgeo.Point {
-	lat := q[1] * math.Pi / 180
+	sin := math.Sin(q[1] * math.Pi / 180)
 	x := (q[0] + 180) / 360 * p.n
-	y := (1 - math.Log(math.Tan(lat)+1/math.Cos(lat))/math.Pi) / 2 * p.n
+	y := (0.5 - math.Log((1+sin)/(1-sin))/(4*math.Pi)) * p.n
 	return orbgeo.Point{(x - p.x0) * Extent, (y - p.y0) * Extent}
 }
 
@@ -124,6 +124,16 @@ func (p *projector) polygons(ps []orbgeo.Polygon) orbgeo.Geometry {
 				n--
 			}
 			if n < 3 {
+				continue
+			}
+			// Web Mercator keeps lon/lat bounds square, so a ring whose
+			// projected bound misses the box cannot meet or surround it.
+			b := r.Bound()
+			lo, hi := p.project(orbgeo.Point{b.Min[0], b.Max[1]}), p.project(orbgeo.Point{b.Max[0], b.Min[1]})
+			if hi[0] < p.box.Min[0] || lo[0] > p.box.Max[0] || hi[1] < p.box.Min[1] || lo[1] > p.box.Max[1] {
+				if i == 0 {
+					break // an outer ring out of the tile takes its holes with it
+				}
 				continue
 			}
 			pr := make([]orbgeo.Point, n)

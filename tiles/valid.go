@@ -1,6 +1,7 @@
 package tiles
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -9,34 +10,68 @@ import (
 	"github.com/paulmach/orb/simplify"
 )
 
-// quantise turns clipped polygons in float tile coordinates into integer
-// tile coordinates: each ring simplified first (Douglas–Peucker, tol tile
-// units; 0 keeps every point), then rounded, repeated and collinear points
-// (spikes included) removed. Rings that collapse (fewer than three distinct
-// points, zero area) or whose orientation flips are dropped, and a polygon
-// whose outer ring is dropped goes with its holes.
-func quantise(polys [][][]orbgeo.Point, tol float64) [][][]orbgeo.Point {
-	out := make([][][]orbgeo.Point, 0, len(polys))
-	for _, p := range polys {
-		var q [][]orbgeo.Point
-		for i, r := range p {
-			r = quantiseRing(r, tol)
-			a := signedArea(r)
-			if i == 0 && a <= 0 {
-				q = nil // the outer ring collapsed: its holes go with it
-				break
-			}
-			if i == 0 || a < 0 { // a hole that flipped or collapsed is dropped
-				q = append(q, r)
-			}
-		}
-		if len(q) > 0 {
-			out = append(out, q)
+// tolerances are the Douglas–Peucker tolerances (tile units) repair tries
+// for a ring, in order: the normal one, none (every point kept), then
+// coarser ones, which remove slivers narrower than a unit that rounding
+// turns inside out.
+var tolerances = [...]float64{tolerance, 0, 1, 2, 4}
+
+// repair turns clipped polygons in float tile coordinates into valid
+// polygons in integer tile coordinates. Every ring is simplified with the
+// first of tolerances and rounded (see quantiseRing); while the result is
+// not valid, each ring that conflicts moves on to the next tolerance, and
+// one that conflicts at the last is dropped (an outer ring with its
+// holes). Rings that collapse (fewer than three distinct points, zero area)
+// or whose orientation flips are dropped, outer rings with their holes.
+func repair(clipped [][][]orbgeo.Point) [][][]orbgeo.Point {
+	type ring struct {
+		src   []orbgeo.Point
+		q     []orbgeo.Point
+		level int // index into tolerances; len(tolerances): dropped
+	}
+	rs := make([][]ring, len(clipped))
+	for i, p := range clipped {
+		rs[i] = make([]ring, len(p))
+		for j, r := range p {
+			rs[i][j] = ring{src: r, q: quantiseRing(r, tolerances[0])}
 		}
 	}
-	return out
+	type at struct{ p, r int }
+	var out [][][]orbgeo.Point
+	var where []at // the source ring of each ring of out, in reading order
+	for round := 0; ; round++ {
+		out, where = out[:0], where[:0]
+		for i, p := range rs {
+			if p[0].level == len(tolerances) || signedArea(p[0].q) <= 0 {
+				continue
+			}
+			poly := [][]orbgeo.Point{p[0].q}
+			where = append(where, at{i, 0})
+			for j := 1; j < len(p); j++ {
+				if p[j].level < len(tolerances) && signedArea(p[j].q) < 0 {
+					poly = append(poly, p[j].q)
+					where = append(where, at{i, j})
+				}
+			}
+			out = append(out, poly)
+		}
+		bad := conflicts(out)
+		if len(bad) == 0 || round > 4*len(tolerances) {
+			return out
+		}
+		for _, k := range bad {
+			r := &rs[where[k].p][where[k].r]
+			if r.level++; r.level < len(tolerances) {
+				r.q = quantiseRing(r.src, tolerances[r.level])
+			}
+		}
+	}
 }
 
+// quantiseRing simplifies an open ring (Douglas–Peucker, tol tile units; 0
+// keeps every point), rounds it to integer tile coordinates and removes
+// repeated and collinear points (spikes included); nil when fewer than
+// three points are left.
 func quantiseRing(r []orbgeo.Point, tol float64) []orbgeo.Point {
 	if tol > 0 && len(r) > 4 {
 		closed := make(orbgeo.Ring, len(r)+1)
@@ -122,7 +157,7 @@ func conflicts(polys [][][]orbgeo.Point) []int {
 			}
 		}
 	}
-	sort.Slice(segs, func(i, j int) bool { return segs[i].minx < segs[j].minx })
+	slices.SortFunc(segs, func(a, b seg) int { return cmp.Compare(a.minx, b.minx) })
 	var touches []touch
 	var bad []int
 	for i := range segs {
@@ -295,54 +330,3 @@ func crossesAt(r, s []orbgeo.Point, p orbgeo.Point) bool {
 	return between(s1) != between(s2)
 }
 
-// repair returns a valid version of the clipped polygons: simplified as
-// Render promises when that is valid, else unsimplified, else simplified
-// more coarsely (which removes the slivers narrower than a tile unit that
-// rounding turns inside out), else the unsimplified rings minus those that
-// still conflict — holes first, then the smallest outer ring.
-func repair(clipped [][][]orbgeo.Point) [][][]orbgeo.Point {
-	for _, tol := range []float64{tolerance, 0, 1, 2, 4} {
-		if q := quantise(clipped, tol); valid(q) {
-			return q
-		}
-	}
-	q := quantise(clipped, 0)
-	for len(q) > 0 {
-		bad := conflicts(q)
-		if len(bad) == 0 {
-			return q
-		}
-		q = dropRings(q, bad)
-	}
-	return q
-}
-
-// dropRings removes from polys the holes among the rings numbered bad, or
-// when none of them is a hole, the smallest outer ring among them with its
-// holes.
-func dropRings(polys [][][]orbgeo.Point, bad []int) [][][]orbgeo.Point {
-	type at struct{ p, r int }
-	var holes []at
-	smallest, area := -1, math.Inf(1)
-	k := 0
-	for pi, p := range polys {
-		for ri, r := range p {
-			if _, ok := slices.BinarySearch(bad, k); ok {
-				if ri > 0 {
-					holes = append(holes, at{pi, ri})
-				} else if a := signedArea(r); a < area {
-					smallest, area = pi, a
-				}
-			}
-			k++
-		}
-	}
-	if len(holes) == 0 {
-		return slices.Delete(polys, smallest, smallest+1)
-	}
-	for i := len(holes) - 1; i >= 0; i-- { // from the back, so indices stay put
-		h := holes[i]
-		polys[h.p] = slices.Delete(polys[h.p], h.r, h.r+1)
-	}
-	return polys
-}
