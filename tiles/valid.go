@@ -329,4 +329,3 @@ func crossesAt(r, s []orbgeo.Point, p orbgeo.Point) bool {
 	}
 	return between(s1) != between(s2)
 }
-
