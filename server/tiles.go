@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -69,8 +68,8 @@ func (s *Server) handleTile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	key := fmt.Sprintf("%s/%s/%s/%d/%d/%d", snap.Version(), d.Format(geo.DateLayout), strings.Join(layers, ","), t.Z, t.X, t.Y)
-	if notModified(c, entityTag(key)) {
+	key := tiles.NewKey(snap, t, d, layers...)
+	if notModified(c, entityTag(key.String())) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")

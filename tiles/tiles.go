@@ -150,17 +150,50 @@ func scalarProperties(f *geo.Feature) geojson.Properties {
 	return p
 }
 
-// Cache holds rendered tiles keyed by snapshot version, date, layers and
-// tile address, and merges concurrent requests for the same missing tile
-// into one render (as go-pmtiles does). It is safe for concurrent use; the
-// zero Cache is not usable: call NewCache.
+// Key identifies one rendered tile: the snapshot generation it was drawn
+// from (geo.Snapshot.Version), the date it was drawn for (YYYY-MM-DD, ""
+// for every version), the layers asked for (comma-separated collection
+// ids, "" for all) and the tile. It is comparable and used as a map key.
+type Key struct {
+	Version string
+	Date    string
+	Layers  string
+	Tile    maptile.Tile
+}
+
+// NewKey returns the key of tile t of snap drawn for date (zero: every
+// version) with the given layers (none: all), as Render takes them.
+func NewKey(snap *geo.Snapshot, t maptile.Tile, date time.Time, layers ...string) Key {
+	k := Key{Version: snap.Version(), Layers: strings.Join(layers, ","), Tile: t}
+	if !date.IsZero() {
+		k.Date = date.Format(geo.DateLayout)
+	}
+	return k
+}
+
+// String formats the key as "version/date/layers/z/x/y", unique per key
+// (collection ids and versions contain no slash), for ETags and logs.
+func (k Key) String() string {
+	return fmt.Sprintf("%s/%s/%s/%d/%d/%d", k.Version, k.Date, k.Layers, k.Tile.Z, k.Tile.X, k.Tile.Y)
+}
+
+// Cache holds rendered tiles by Key and merges concurrent requests for the
+// same missing tile into one render (as go-pmtiles does). It keeps the tiles
+// of one generation (Key.Version): the first request for a generation it
+// has not seen drops every tile of the others, and tiles of a generation it
+// has seen replaced are rendered but not kept, so a request that started
+// before a reload cannot bring old tiles back. At most max tiles are kept,
+// the oldest evicted first. It is safe for concurrent use; the zero Cache
+// is not usable: call NewCache.
 type Cache struct {
 	max int
 
 	mu       sync.Mutex
-	entries  map[string][]byte
-	order    []string // insertion order, for eviction
-	inflight map[string]*call
+	current  string          // the generation whose tiles are kept
+	seen     map[string]bool // generations met so far (bounded: see Get)
+	entries  map[Key][]byte
+	order    []Key // insertion order, for eviction
+	inflight map[Key]*call
 }
 
 type call struct {
@@ -169,20 +202,33 @@ type call struct {
 	err  error
 }
 
-// NewCache returns a cache holding at most max tiles; the oldest tile is
-// evicted first.
+// maxSeen bounds the generations a Cache remembers as replaced.
+const maxSeen = 64
+
+// NewCache returns a cache holding at most max tiles.
 func NewCache(max int) *Cache {
 	if max < 1 {
 		max = 1
 	}
-	return &Cache{max: max, entries: map[string][]byte{}, inflight: map[string]*call{}}
+	return &Cache{max: max, seen: map[string]bool{}, entries: map[Key][]byte{}, inflight: map[Key]*call{}}
 }
 
 // Get returns the tile for key, calling render once to make it when it is
 // not cached; concurrent callers of the same key wait for that one render.
 // Errors are returned, not cached.
-func (c *Cache) Get(key string, render func() ([]byte, error)) ([]byte, error) {
+func (c *Cache) Get(key Key, render func() ([]byte, error)) ([]byte, error) {
 	c.mu.Lock()
+	if key.Version != c.current && !c.seen[key.Version] {
+		// A new generation: the old tiles will not be asked for again.
+		if len(c.seen) >= maxSeen {
+			clear(c.seen)
+		}
+		c.seen[c.current] = true
+		c.seen[key.Version] = true
+		c.current = key.Version
+		clear(c.entries)
+		c.order = c.order[:0]
+	}
 	if b, ok := c.entries[key]; ok {
 		c.mu.Unlock()
 		return b, nil
@@ -200,7 +246,7 @@ func (c *Cache) Get(key string, render func() ([]byte, error)) ([]byte, error) {
 
 	c.mu.Lock()
 	delete(c.inflight, key)
-	if cl.err == nil {
+	if cl.err == nil && key.Version == c.current {
 		c.entries[key] = cl.b
 		c.order = append(c.order, key)
 		for len(c.order) > c.max {
@@ -211,4 +257,11 @@ func (c *Cache) Get(key string, render func() ([]byte, error)) ([]byte, error) {
 	c.mu.Unlock()
 	close(cl.done)
 	return cl.b, cl.err
+}
+
+// Len returns the number of tiles held.
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
 }
