@@ -62,8 +62,8 @@ func ParseTile(z, x, y string) (maptile.Tile, error) {
 // holes negative, rings that collapse dropped, nothing crossing) — a
 // polygon that simplification would make invalid is kept unsimplified.
 // Every feature has the integer id FeatureID(f.ID), carries its string id
-// in the property "id" and its scalar properties (arrays and objects are
-// JSON-encoded as strings). The result is not compressed, is empty when no
+// in the property "id" and its scalar properties except "attribution"
+// (arrays and objects are JSON-encoded as strings). The result is not compressed, is empty when no
 // feature meets the tile, and is the same for the same inputs.
 func Render(snap *geo.Snapshot, t maptile.Tile, date time.Time, layers ...string) ([]byte, error) {
 	want := map[string]bool{}
@@ -133,9 +133,16 @@ func FeatureID(id string) uint64 {
 	return 1<<52 | h.Sum64()&(1<<52-1)
 }
 
+// attributionProperty is the per-feature credit some sources carry; tiles
+// leave it out, as the TileJSON and the style carry every credit once.
+const attributionProperty = "attribution"
+
 func scalarProperties(f *geo.Feature) geojson.Properties {
 	p := make(geojson.Properties, len(f.Properties)+1)
 	for k, v := range f.Properties {
+		if k == attributionProperty {
+			continue
+		}
 		switch v := v.(type) {
 		case nil:
 		case string, bool, float64:
