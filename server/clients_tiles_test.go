@@ -21,15 +21,18 @@ import (
 // server's MapLibre style (styleUrl, which QGIS 3.22 converts into its own
 // symbology) and renders Beibei: QGIS must fetch the style and tiles from
 // the server, convert a style for every collection, and paint something;
-// an extent with no data must paint nothing.
+// each polygon layer's fill alone (districts, townships, planning zones)
+// must paint well over 1% of the image, which QGIS only does for polygons
+// wound as MVT 2.1 says; an extent with no data must paint nothing.
 func TestQGISVectorTiles(t *testing.T) {
 	requireQGIS(t)
 	ts, log, snap := startDefault(t)
 	type observation struct {
-		Valid         bool     `json:"valid"`
-		StyleLoaded   bool     `json:"styleLoaded"`
-		Styles        []string `json:"styles"`
-		PaintedPixels int      `json:"paintedPixels"`
+		Valid         bool           `json:"valid"`
+		StyleLoaded   bool           `json:"styleLoaded"`
+		Styles        []string       `json:"styles"`
+		PaintedPixels int            `json:"paintedPixels"`
+		FillPixels    map[string]int `json:"fillPixels"`
 	}
 	render := func(min, max orbgeo.Point) observation {
 		t.Helper()
@@ -58,6 +61,14 @@ func TestQGISVectorTiles(t *testing.T) {
 	if o.PaintedPixels == 0 {
 		t.Error("QGIS painted nothing over Beibei")
 	}
+	for _, layer := range []string{"districts", "townships", "planning-zones"} {
+		// 256×256 pixels: 1% is 655; the Beibei townships alone cover
+		// about a third of the extent.
+		if n := o.FillPixels[layer]; n < 655 {
+			t.Errorf("QGIS filled %d pixels of %s polygons over Beibei, want well above zero (≥ 655)", n, layer)
+		}
+	}
+	t.Logf("QGIS fill pixels per layer: %v", o.FillPixels)
 	if len(log.matching("/tiles/style.json")) == 0 {
 		t.Error("QGIS did not fetch /tiles/style.json")
 	}

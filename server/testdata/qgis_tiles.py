@@ -4,7 +4,10 @@ object on stdout.
 
 Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 -u qgis_tiles.py URL MINX MINY MAXX MAXY
 
-The extent is in EPSG:3857 metres. The Go test (server/tiles_test.go)
+The extent is in EPSG:3857 metres. Besides the whole map it renders each
+polygon layer's fill style alone (the style QGIS converted from the
+layer's "-fill" MapLibre layer) and counts the pixels it paints, so a layer
+whose polygons QGIS drops shows as zero even when other layers paint. The Go test (server/tiles_test.go)
 checks the observations and the server's request log; this script asserts
 nothing itself.
 """
@@ -16,6 +19,27 @@ from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem,
                        QgsRectangle, QgsVectorTileLayer)
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
+
+
+FILLED = ["districts", "townships", "planning-zones"]
+
+
+def render(lyr, extent):
+    ms = QgsMapSettings()
+    ms.setLayers([lyr])
+    ms.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+    ms.setExtent(QgsRectangle(*extent))
+    ms.setOutputSize(QSize(256, 256))
+    ms.setBackgroundColor(QColor(255, 255, 255))
+    job = QgsMapRendererSequentialJob(ms)
+    job.start()
+    job.waitForFinished()
+    return job.renderedImage()
+
+
+def painted(img, step):
+    white = QColor(255, 255, 255).rgb()
+    return sum(1 for x in range(0, 256, step) for y in range(0, 256, step) if img.pixel(x, y) != white)
 
 
 def observe(url, extent):
@@ -30,19 +54,18 @@ def observe(url, extent):
         _, ok = lyr.loadDefaultStyle()
         out["styleLoaded"] = bool(ok)
         out["styles"] = sorted({s.layerName() for s in lyr.renderer().styles()})
-        ms = QgsMapSettings()
-        ms.setLayers([lyr])
-        ms.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
-        ms.setExtent(QgsRectangle(*extent))
-        ms.setOutputSize(QSize(256, 256))
-        ms.setBackgroundColor(QColor(255, 255, 255))
-        job = QgsMapRendererSequentialJob(ms)
-        job.start()
-        job.waitForFinished()
-        img = job.renderedImage()
-        white = QColor(255, 255, 255).rgb()
-        out["paintedPixels"] = sum(1 for x in range(0, 256, 4) for y in range(0, 256, 4)
-                                   if img.pixel(x, y) != white)
+        out["paintedPixels"] = painted(render(lyr, extent), 4)
+        full = lyr.renderer().clone()
+        out["fillPixels"] = {}
+        for name in FILLED:
+            r = full.clone()
+            styles = r.styles()
+            for st in styles:
+                st.setEnabled(st.styleName() == name + "-fill")
+            r.setStyles(styles)
+            lyr.setRenderer(r)
+            out["fillPixels"][name] = painted(render(lyr, extent), 1)
+        lyr.setRenderer(full)
     finally:
         del lyr
     return out
