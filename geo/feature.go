@@ -178,7 +178,7 @@ func (c *Collection) validate() error {
 			return fmt.Errorf("geo: collection %s: feature %q: valid_from after valid_to: %w", c.ID, f.ID, ErrInvalid)
 		}
 		if err := ValidateGeometry(f.Geometry); err != nil {
-			return fmt.Errorf("geo: collection %s: feature %q: %w", c.ID, f.ID, err)
+			return fmt.Errorf("geo: collection %s: feature %q: %s: %w", c.ID, f.ID, err.(*GeometryError).Reason, ErrInvalid)
 		}
 	}
 	return nil

@@ -30,15 +30,33 @@ import (
 //
 // Whether the polygons of a MultiPolygon overlap, and every other question
 // of topology, is left to the GEOS checks of `data check -tags geos`. The
-// error wraps ErrInvalid and names the part and ring (1-based).
+// error is a *GeometryError.
 func ValidateGeometry(g orbgeo.Geometry) error {
 	if !finiteGeometry(g) {
-		return fmt.Errorf("geo: non-finite, out-of-range or unknown coordinate: %w", ErrInvalid)
+		return invalidGeometry("non-finite, out-of-range or unknown coordinate")
 	}
 	if noParts(g) {
 		return nil
 	}
 	return validateParts(g, "")
+}
+
+// GeometryError is the error of ValidateGeometry: which part of the
+// geometry breaks which rule. It wraps ErrInvalid.
+type GeometryError struct {
+	// Reason names the part and ring (1-based) and the rule broken
+	// ("polygon 2: ring 1 intersects itself").
+	Reason string
+}
+
+// Error implements error.
+func (e *GeometryError) Error() string { return "geo: " + e.Reason }
+
+// Unwrap returns ErrInvalid.
+func (e *GeometryError) Unwrap() error { return ErrInvalid }
+
+func invalidGeometry(format string, args ...any) error {
+	return &GeometryError{Reason: fmt.Sprintf(format, args...)}
 }
 
 // noParts reports whether g is an empty geometry: a multi-geometry, line or
@@ -69,7 +87,7 @@ func validateParts(g orbgeo.Geometry, where string) error {
 	switch g := g.(type) {
 	case orbgeo.LineString:
 		if len(g) < 2 {
-			return fmt.Errorf("geo: %sline has %d positions; a line needs at least 2: %w", where, len(g), ErrInvalid)
+			return invalidGeometry("%sline has %d positions; a line needs at least 2", where, len(g))
 		}
 	case orbgeo.MultiLineString:
 		for i, l := range g {
@@ -100,36 +118,36 @@ func validateParts(g orbgeo.Geometry, where string) error {
 // validatePolygon checks the rings of p, their crossings and their nesting.
 func validatePolygon(p orbgeo.Polygon, where string) error {
 	if len(p) == 0 {
-		return fmt.Errorf("geo: %spolygon has no rings: %w", where, ErrInvalid)
+		return invalidGeometry("%spolygon has no rings", where)
 	}
 	rings := make([]orbgeo.Ring, len(p))
 	for i, r := range p {
 		if len(r) < 4 {
-			return fmt.Errorf("geo: %sring %d has %d positions; a ring needs at least 4, the last equal to the first: %w", where, i+1, len(r), ErrInvalid)
+			return invalidGeometry("%sring %d has %d positions; a ring needs at least 4, the last equal to the first", where, i+1, len(r))
 		}
 		if r[0] != r[len(r)-1] {
-			return fmt.Errorf("geo: %sring %d is not closed (its last position differs from its first): %w", where, i+1, ErrInvalid)
+			return invalidGeometry("%sring %d is not closed (its last position differs from its first)", where, i+1)
 		}
 		rings[i] = dedupe(r)
 		if collinear(rings[i]) {
-			return fmt.Errorf("geo: %sring %d collapses to a line or a point: %w", where, i+1, ErrInvalid)
+			return invalidGeometry("%sring %d collapses to a line or a point", where, i+1)
 		}
 	}
 	if a, b, ok := firstCrossing(rings); ok {
 		if a == b {
-			return fmt.Errorf("geo: %sring %d intersects itself: %w", where, a+1, ErrInvalid)
+			return invalidGeometry("%sring %d intersects itself", where, a+1)
 		}
-		return fmt.Errorf("geo: %sring %d crosses ring %d or shares a stretch of boundary with it: %w", where, b+1, a+1, ErrInvalid)
+		return invalidGeometry("%sring %d crosses ring %d or shares a stretch of boundary with it", where, b+1, a+1)
 	}
 	// No two rings cross, so one position of a hole off the other ring's
 	// boundary says on which side of that ring the whole hole lies.
 	for i := 1; i < len(rings); i++ {
 		if !inside(rings[i], rings[0]) {
-			return fmt.Errorf("geo: %shole %d (ring %d) lies outside its shell: %w", where, i, i+1, ErrInvalid)
+			return invalidGeometry("%shole %d (ring %d) lies outside its shell", where, i, i+1)
 		}
 		for j := 1; j < len(rings); j++ {
 			if i != j && rings[i].Bound().Intersects(rings[j].Bound()) && inside(rings[i], rings[j]) {
-				return fmt.Errorf("geo: %shole %d (ring %d) lies inside hole %d: %w", where, i, i+1, j, ErrInvalid)
+				return invalidGeometry("%shole %d (ring %d) lies inside hole %d", where, i, i+1, j)
 			}
 		}
 	}

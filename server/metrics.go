@@ -71,7 +71,8 @@ func newMetrics() *metrics {
 	m.reloads.WithLabelValues("failed")
 	m.tileCache.WithLabelValues("hit")
 	m.tileCache.WithLabelValues("miss")
-	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	// The gzip middleware compresses; promhttp must not compress again.
+	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{DisableCompression: true})
 	return m
 }
 

@@ -335,7 +335,7 @@ func (r *report) geometries(c *geo.Collection) {
 			continue
 		}
 		if err := geo.ValidateGeometry(f.Geometry); err != nil {
-			r.fail("%s/%s: %s", c.ID, f.ID, strings.TrimSuffix(strings.TrimPrefix(err.Error(), "geo: "), ": "+geo.ErrInvalid.Error()))
+			r.fail("%s/%s: %s", c.ID, f.ID, err.(*geo.GeometryError).Reason)
 			bad++
 			continue
 		}
