@@ -211,3 +211,30 @@ func (s *Server) handleReady(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, body)
 }
+
+// acceptsGzip reports whether an Accept-Encoding value names gzip with a
+// q-value above 0 (RFC 9110 §12.5.3): echo's gzip middleware only looks
+// for the word, so "gzip;q=0", a refusal, would get gzip. A malformed
+// q-value counts as a refusal: an uncompressed answer is always safe.
+func acceptsGzip(v string) bool {
+	for _, part := range strings.Split(v, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			continue
+		}
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			k, val, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if !ok || !strings.EqualFold(strings.TrimSpace(k), "q") {
+				continue
+			}
+			x, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+			if err != nil || x < 0 || x > 1 {
+				return false
+			}
+			q = x
+		}
+		return q > 0
+	}
+	return false
+}

@@ -101,3 +101,20 @@ func TestHTMLAnswersCarryPolicies(t *testing.T) {
 		}
 	}
 }
+
+// TestGzipRefusedByClient: "gzip;q=0" means the client does not accept
+// gzip (RFC 9110 §12.5.3), so the answer must not be compressed.
+func TestGzipRefusedByClient(t *testing.T) {
+	s := plainServer(t)
+	for _, ae := range []string{"gzip;q=0", "gzip; q=0.0", "identity, gzip;q=0", "*;q=0, identity", "gzip;q=abc"} {
+		rec := do(t, s, http.MethodGet, "/collections/districts/items?datetime=../..", "Accept-Encoding", ae)
+		if rec.Header().Get("Content-Encoding") != "" || !json.Valid(rec.Body.Bytes()) {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q", ae, rec.Header().Get("Content-Encoding"))
+		}
+	}
+	for _, ae := range []string{"gzip", "gzip;q=0.5, br", "deflate, gzip"} {
+		if rec := do(t, s, http.MethodGet, "/collections/districts/items?datetime=../..", "Accept-Encoding", ae); rec.Header().Get("Content-Encoding") != "gzip" {
+			t.Errorf("Accept-Encoding %q: not compressed", ae)
+		}
+	}
+}
