@@ -229,3 +229,26 @@ func TestNewSnapshotRejectsInvalidGeometry(t *testing.T) {
 		}
 	}
 }
+
+// FuzzValidateRing compares ValidateGeometry with the brute-force pair test
+// on rings whose positions the fuzzer picks on a small grid (where
+// touching and collinear cases are common).
+func FuzzValidateRing(f *testing.F) {
+	f.Add([]byte{0, 0, 4, 0, 4, 4, 0, 4})
+	f.Add([]byte{0, 0, 2, 2, 2, 0, 0, 2})
+	f.Add([]byte{0, 0, 4, 0, 2, 2, 4, 4, 0, 4, 2, 2})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) < 6 || len(b) > 64 {
+			return
+		}
+		r := orbgeo.Ring{}
+		for i := 0; i+1 < len(b); i += 2 {
+			r = append(r, orbgeo.Point{float64(b[i] % 8), float64(b[i+1] % 8)})
+		}
+		r = append(r, r[0])
+		err := ValidateGeometry(orbgeo.Polygon{r})
+		if got, want := err == nil, bruteSimple(r); got != want {
+			t.Fatalf("ring %v: ValidateGeometry %v, brute force says valid=%v", r, err, want)
+		}
+	})
+}
