@@ -55,7 +55,7 @@ type Snapshot struct {
 }
 
 // NewSnapshot validates the collections (ids present and unique, geometry
-// present and finite, validity intervals well formed) and indexes every
+// present and valid under ValidateGeometry, validity intervals well formed) and indexes every
 // geometry part of every feature. Collections keep the given order. It
 // returns an error wrapping ErrInvalid when a collection breaks a rule; the
 // collections must not be modified afterwards.

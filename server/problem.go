@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -99,6 +100,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
 	p.Instance = c.Request().URL.RequestURI()
+	p.Instance, p.Detail, p.Param = clip(p.Instance, maxEcho), clip(p.Detail, maxEcho), clip(p.Param, maxEchoParam)
 	b, _ := json.Marshal(p)
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "application/problem+json")
@@ -108,4 +110,24 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Request().Method != http.MethodHead {
 		c.Response().Write(b)
 	}
+}
+
+// maxEcho and maxEchoParam bound, in bytes, what a problem repeats of the
+// request (its URI, a detail quoting a value, a parameter name), so that a
+// 1 MiB address does not come back as a 1 MiB error.
+const (
+	maxEcho      = 512
+	maxEchoParam = 128
+)
+
+// clip returns s cut to at most n bytes on a character boundary, with "…"
+// appended when it was cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

@@ -11,11 +11,13 @@ func (s *Server) routes() {
 	body := middleware.BodyLimit(byteSize(s.cfg.MaxBody))
 
 	s.get("/healthz", s.handleHealth)
+	s.get("/readyz", s.handleReady)
+	s.get("/metrics", s.handleMetrics)
 	s.get("/favicon.ico", s.handleFavicon)
 
 	// "Which zone is this place in": one point, a free-text address, a batch.
 	s.get("/lookup", s.handleLookup)
-	s.e.POST("/lookup", s.handleLookupBatch, body)
+	s.e.POST("/lookup", s.handleLookupBatch, body, s.expensive(nil))
 
 	// OGC API – Features (Parts 1, 2, 3).
 	s.get("/", s.handleLanding)
@@ -23,7 +25,7 @@ func (s *Server) routes() {
 	s.get("/conformance", s.handleConformance)
 	s.get("/collections", s.handleCollections)
 	s.get("/collections/:collection", s.handleCollection)
-	s.get("/collections/:collection/items", s.handleItems)
+	s.get("/collections/:collection/items", s.handleItems, s.expensive(largeItemsPage))
 	s.get("/collections/:collection/items/:featureId", s.handleFeature)
 	s.get("/collections/:collection/queryables", s.handleQueryables)
 

@@ -72,7 +72,9 @@ func (s *Server) handleTile(c echo.Context) error {
 		return c.NoContent(http.StatusNotModified)
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	b, err := s.tiles.Get(key, func() ([]byte, error) { return tiles.Render(snap, t, d, layers...) })
+	rendered := false
+	b, err := s.tiles.Get(key, func() ([]byte, error) { rendered = true; return tiles.Render(snap, t, d, layers...) })
+	s.tileCacheResult(!rendered)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@
 // Usage:
 //
 //	beibeimap serve [--addr 127.0.0.1:8080] [--data DIR] [--cors ORIGINS] [--basemap URL] [--watch 0s]
+//	                [--base-url URL] [--trusted-proxies CIDRS] [--log-format text|json] [--log-requests]
+//	                [--shutdown-grace 10s] [--max-conns 1024] [--max-expensive 4]
 //	beibeimap lookup LON LAT [--crs C] [--date D] [--data DIR]
 //	beibeimap lookup --address TEXT [--date D] [--data DIR]
 //	beibeimap data build [--src DIR] [--out DIR]
@@ -43,6 +45,8 @@ var errSilent = errors.New("failed")
 
 const usage = `usage:
   beibeimap serve [--addr 127.0.0.1:8080] [--data DIR] [--cors ORIGINS] [--basemap URL] [--watch DURATION]
+                  [--base-url URL] [--trusted-proxies CIDRS] [--log-format text|json] [--log-requests=false]
+                  [--shutdown-grace DURATION] [--max-conns N] [--max-expensive N]
   beibeimap lookup LON LAT [--crs wgs84|gcj02|bd09] [--date YYYY-MM-DD] [--data DIR]
   beibeimap lookup --address TEXT [--date YYYY-MM-DD] [--data DIR]
   beibeimap data build [--src DIR] [--out DIR]
