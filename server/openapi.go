@@ -102,7 +102,7 @@ func buildOpenAPI(b baseURL, snap *geo.Snapshot) obj {
 			"description": "Features intersecting the box minx,miny,maxx,maxy (or 6 numbers with heights), in bbox-crs (default CRS84 lon/lat).",
 			"schema":      obj{"type": "array", "minItems": 4, "maxItems": 6, "items": obj{"type": "number"}}},
 		"bbox-crs": param("bbox-crs", "query", "CRS of bbox.", obj{"type": "string", "format": "uri", "enum": crsEnum, "default": crsCRS84}),
-		"datetime": param("datetime", "query", "Date, timestamp or interval (start/end, .. for open); features whose validity overlaps it. Default: today (China time). ../.. gives every version.", obj{"type": "string"}),
+		"datetime": param("datetime", "query", "Date, timestamp or interval (start/end, .. for open); features whose validity overlaps it. Without it, every version (no temporal filter, as OGC API – Features Part 1 says).", obj{"type": "string"}),
 		"filter":   param("filter", "query", "CQL2 filter (basic-cql2, LIKE/BETWEEN/IN, S_INTERSECTS and S_DISJOINT with any geometry literal).", obj{"type": "string"}),
 		"filter-lang": param("filter-lang", "query", "Language of filter; cql-text is the draft name of cql2-text, accepted for GDAL 3.6.",
 			obj{"type": "string", "enum": []any{"cql2-text", "cql2-json", "cql-text"}, "default": "cql2-text"}),
