@@ -186,6 +186,7 @@ func buildCollection(b baseURL, c *geo.Collection) collectionDoc {
 			{b.at(p+"/items", url.Values{"datetime": {"../.."}, "limit": {strconv.Itoa(maxLimit)}}), "enclosure", mtGeoJSON, "Every feature and version of the collection"},
 		},
 	}
+	d.Links = append(d.Links, downloadLinks(b, c)...)
 	if len(c.Features) > 0 {
 		bound, iv := c.Extent()
 		e := &extentDoc{}
@@ -273,6 +274,7 @@ func buildCollections(b baseURL, snap *geo.Snapshot) collectionsDoc {
 		},
 		Collections: []collectionDoc{},
 	}
+	d.Links = append(d.Links, datasetLinks(b)...)
 	for _, c := range snap.Collections() {
 		d.Collections = append(d.Collections, buildCollection(b, c))
 	}
