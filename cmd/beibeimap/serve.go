@@ -65,10 +65,10 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	cfg := serveConfig{Addr: "127.0.0.1:8080"}
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
-	fs.StringVar(&cfg.Data, "data", "", "folder of COLLECTION.geojson layers (default: the embedded layers)")
+	fs.StringVar(&cfg.Data, "data", "", "folder of COLLECTION.geojson layers, or a .gpkg GeoPackage (default: the embedded layers)")
 	fs.StringVar(&cfg.CORS, "cors", "*", "comma-separated origins allowed by CORS (empty: none)")
 	fs.StringVar(&cfg.Basemap, "basemap", "", "optional raster basemap URL template with {z}/{x}/{y}")
-	fs.DurationVar(&cfg.Watch, "watch", 0, "with --data: poll the folder this often and reload on change (0: only on SIGHUP)")
+	fs.DurationVar(&cfg.Watch, "watch", 0, "with --data: poll the folder or GeoPackage this often and reload on change (0: only on SIGHUP)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, errSilent
 	}
@@ -84,11 +84,15 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	return cfg, nil
 }
 
-// layers returns the file system of the layers: dir, or the embedded
-// default layers when dir is empty.
+// layers returns the file system of the layers: dir, a GeoPackage file
+// when dir ends in .gpkg (data.GeoPackageFS), or the embedded default
+// layers when dir is empty.
 func layers(dir string) fs.FS {
 	if dir == "" {
 		return data.Default()
+	}
+	if data.IsGeoPackage(dir) {
+		return data.GeoPackageFS(dir)
 	}
 	return os.DirFS(dir)
 }
