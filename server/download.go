@@ -7,20 +7,25 @@ package server
 // length is known (Content-Length, ranges).
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"beibeimap/data/export"
 	"beibeimap/data/gpkg"
+	"beibeimap/data/shapefile"
 	"beibeimap/geo"
 )
 
@@ -32,24 +37,70 @@ type download struct {
 	mediaType string
 	// title describes the format in links.
 	title string
-	// write writes the layers to a new file path.
-	write func(ctx context.Context, path string, layers []gpkg.Layer, created time.Time) error
+	// write writes the layers to a new file path; formats other than
+	// GeoPackage take one layer.
+	write func(ctx context.Context, path string, layers []gpkg.Layer, o downloadOptions) error
+}
+
+// downloadOptions are the choices a download request makes besides the
+// features.
+type downloadOptions struct {
+	created time.Time // the time stamps inside the file
+	bom     bool      // CSV: start with a UTF-8 byte order mark
 }
 
 // downloads lists the download formats, in the order of the links.
 var downloads = []download{
 	{f: "gpkg", ext: ".gpkg", mediaType: mtGeoPackage, title: "GeoPackage", write: writeGeoPackage},
+	{f: "shp", ext: ".zip", mediaType: "application/zip", title: "Shapefile (ZIP of .shp .shx .dbf .prj .cpg, UTF-8)", write: writeFile(writeShapefile)},
+	{f: "kml", ext: ".kml", mediaType: "application/vnd.google-earth.kml+xml", title: "KML", write: writeFile(writeKML)},
+	{f: "csv", ext: ".csv", mediaType: "text/csv; charset=utf-8", title: "CSV with WKT geometry (bom=true for spreadsheets)", write: writeFile(writeCSV)},
 }
 
 // mtGeoPackage is the media type of GeoPackage files (OGC 12-128r18, IANA).
 const mtGeoPackage = "application/geopackage+sqlite3"
 
+// writeFile adapts an encoder of one layer to a stream into a download's
+// write function.
+func writeFile(enc func(w io.Writer, l gpkg.Layer, o downloadOptions) error) func(context.Context, string, []gpkg.Layer, downloadOptions) error {
+	return func(_ context.Context, path string, layers []gpkg.Layer, o downloadOptions) error {
+		if len(layers) != 1 {
+			return fmt.Errorf("server: download of %d layers in a one-layer format", len(layers))
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		bw := bufio.NewWriterSize(f, 64<<10)
+		err = enc(bw, layers[0], o)
+		if ferr := bw.Flush(); err == nil {
+			err = ferr
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
+}
+
+func writeShapefile(w io.Writer, l gpkg.Layer, o downloadOptions) error {
+	return shapefile.WriteZIP(w, l.Collection, l.Features, l.Properties, o.created)
+}
+
+func writeKML(w io.Writer, l gpkg.Layer, _ downloadOptions) error {
+	return export.WriteKML(w, l.Collection, l.Features, l.Properties)
+}
+
+func writeCSV(w io.Writer, l gpkg.Layer, o downloadOptions) error {
+	return export.WriteCSV(w, l.Features, l.Properties, o.bom)
+}
+
 // downloadSources is the GeoPackage-wide note on sources and licences,
 // besides each table's attribution and licence.
 const downloadSources = "Exported by beibeimap. Each feature's source, method and accuracy properties say where it comes from; data/sources/README.md of beibeimap gives the origin, version and licence of every source. GeoNames data (geonames.org) are licensed CC BY 4.0: credit GeoNames wherever the data are shown or passed on."
 
-func writeGeoPackage(ctx context.Context, path string, layers []gpkg.Layer, created time.Time) error {
-	return gpkg.Write(ctx, path, layers, gpkg.Options{Created: created, Sources: downloadSources})
+func writeGeoPackage(ctx context.Context, path string, layers []gpkg.Layer, o downloadOptions) error {
+	return gpkg.Write(ctx, path, layers, gpkg.Options{Created: o.created, Sources: downloadSources})
 }
 
 // downloadFormat returns the download format named by f, or nil.
@@ -63,8 +114,8 @@ func downloadFormat(f string) *download {
 }
 
 // downloadParams are the query parameters of an items download: those of
-// the items endpoint.
-var downloadParams = itemsParams
+// the items endpoint and bom (CSV).
+var downloadParams = append(slices.Clone(itemsParams), "bom")
 
 // handleItemsOrDownload serves the items endpoint: a download when f names
 // a download format, else the items page.
@@ -107,6 +158,15 @@ func (s *Server) handleItemsDownload(c echo.Context, d *download) error {
 	if iq.skipGeometry {
 		return geo.Invalidf("skipGeometry", "a %s download always has geometry", d.title)
 	}
+	o := downloadOptions{created: snap.Created()}
+	if q.Has("bom") {
+		if d.f != "csv" {
+			return geo.Invalidf("bom", "bom applies to f=csv only")
+		}
+		if o.bom, err = strconv.ParseBool(q.Get("bom")); err != nil {
+			return geo.Invalidf("bom", "%q is not true or false", q.Get("bom"))
+		}
+	}
 	all := selectFeatures(snap, col, iq)
 	if q.Has("limit") || q.Has("cursor") {
 		all = iq.page(all)
@@ -116,7 +176,7 @@ func (s *Server) handleItemsDownload(c echo.Context, d *download) error {
 		name += "-" + q.Get("datetime")
 	}
 	layers := []gpkg.Layer{{Collection: col, Features: all, Properties: iq.properties}}
-	return s.serveDownload(c, snap, d, fileName(name)+d.ext, layers)
+	return s.serveDownload(c, snap, d, fileName(name)+d.ext, layers, o)
 }
 
 // handleDatasetDownload serves every collection, every version, as one
@@ -129,15 +189,15 @@ func (s *Server) handleDatasetDownload(c echo.Context) error {
 	if err := checkParams(c, nil, nil); err != nil {
 		return err
 	}
-	d := downloadFormat(strings.TrimPrefix(filepath.Ext(c.Param("file")), "."))
-	if d == nil || c.Param("file") != datasetName+d.ext {
+	d := downloadFormat("gpkg")
+	if c.Param("file") != datasetName+d.ext {
 		return &geo.InputError{Param: "file", Detail: fmt.Sprintf("no download %q (try %s.gpkg)", c.Param("file"), datasetName), Kind: geo.ErrNotFound}
 	}
 	var layers []gpkg.Layer
 	for _, col := range snap.Collections() {
 		layers = append(layers, gpkg.Layer{Collection: col, Features: col.Features})
 	}
-	return s.serveDownload(c, snap, d, datasetName+d.ext, layers)
+	return s.serveDownload(c, snap, d, datasetName+d.ext, layers, downloadOptions{created: snap.Created()})
 }
 
 // datasetName is the file name (without extension) of the whole dataset.
@@ -146,7 +206,7 @@ const datasetName = "beibeimap"
 // serveDownload writes layers as format d to a temporary file and streams
 // it as an attachment called name. The file's time stamps are those of the
 // snapshot, so the same data give the same bytes.
-func (s *Server) serveDownload(c echo.Context, snap *geo.Snapshot, d *download, name string, layers []gpkg.Layer) error {
+func (s *Server) serveDownload(c echo.Context, snap *geo.Snapshot, d *download, name string, layers []gpkg.Layer, o downloadOptions) error {
 	h := c.Response().Header()
 	if notModified(c, entityTag(snap.Version(), "download", d.f, c.Request().URL.RequestURI())) {
 		return c.NoContent(http.StatusNotModified)
@@ -157,7 +217,7 @@ func (s *Server) serveDownload(c echo.Context, snap *geo.Snapshot, d *download, 
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, name)
-	if err := d.write(c.Request().Context(), path, layers, snap.Created()); err != nil {
+	if err := d.write(c.Request().Context(), path, layers, o); err != nil {
 		return fmt.Errorf("server: download %s: %w", name, err)
 	}
 	f, err := os.Open(path)
@@ -199,10 +259,6 @@ func downloadLinks(b baseURL, c *geo.Collection) []link {
 // datasetLinks returns the enclosure links of the whole dataset.
 func datasetLinks(b baseURL) []link {
 	var out []link
-	for _, d := range downloads {
-		if slices.Contains([]string{"gpkg"}, d.f) {
-			out = append(out, link{Href: b.at("/download/"+datasetName+d.ext, nil), Rel: "enclosure", Type: d.mediaType, Title: d.title + ": every collection, every version"})
-		}
-	}
-	return out
+	d := downloadFormat("gpkg")
+	return append(out, link{Href: b.at("/download/"+datasetName+d.ext, nil), Rel: "enclosure", Type: d.mediaType, Title: d.title + ": every collection, every version"})
 }

@@ -135,7 +135,10 @@ func TestDownloadGeoPackageFilters(t *testing.T) {
 }
 
 func TestDownloadBadInput(t *testing.T) {
-	s := fixtureServer(t)
+	s := server.New(server.Config{Store: storeFromGeoJSON(t, map[string]string{
+		"districts": `{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","properties":{},"geometry":{"type":"Point","coordinates":[106.4,29.8]}}]}`,
+		"mixed":     `{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","properties":{},"geometry":{"type":"Point","coordinates":[106.4,29.8]}},{"type":"Feature","id":"b","properties":{},"geometry":{"type":"LineString","coordinates":[[106.4,29.8],[106.5,29.9]]}}]}`,
+	})})
 	tests := []struct {
 		name, target string
 		status       int
@@ -150,6 +153,10 @@ func TestDownloadBadInput(t *testing.T) {
 		{"unknown dataset file", "/download/nope.gpkg", 404, "file"},
 		{"unknown dataset format", "/download/beibeimap.dwg", 404, "file"},
 		{"dataset parameter", "/download/beibeimap.gpkg?limit=1", 400, "limit"},
+		{"bom on a GeoPackage", "/collections/districts/items?f=gpkg&bom=true", 400, "bom"},
+		{"bad bom", "/collections/districts/items?f=csv&bom=yes", 400, "bom"},
+		{"bom on JSON", "/collections/districts/items?bom=true", 400, "bom"},
+		{"mixed shapes in a shapefile", "/collections/mixed/items?f=shp", 400, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -274,5 +281,54 @@ func TestGeoPackageRoundTrip(t *testing.T) {
 			}
 			t.Errorf("%s differs at byte %d:\n embedded:   %.200s\n GeoPackage: %.200s", target, i, x[max(0, i-60):], y[max(0, i-60):])
 		}
+	}
+}
+
+// TestDownloadOtherFormats opens the Shapefile, KML and CSV downloads of a
+// filtered request with GDAL: the same features as the items endpoint.
+func TestDownloadOtherFormats(t *testing.T) {
+	requireTool(t, "ogrinfo")
+	s := server.New(server.Config{Store: defaultStore(t)})
+	query := "datetime=2025-06-01&bbox=106.3,29.6,106.9,30.1"
+	want := jsonIDs(t, s, "districts", query)
+	if len(want) < 2 {
+		t.Fatalf("the query matches %v", want)
+	}
+	for _, tt := range []struct{ f, ctype, ext, ds string }{
+		{"shp", "application/zip", ".zip", "/vsizip/"},
+		{"kml", "application/vnd.google-earth.kml+xml", ".kml", ""},
+		{"csv&bom=true", "text/csv; charset=utf-8", ".csv", "CSV:"},
+	} {
+		t.Run(tt.f, func(t *testing.T) {
+			path := fetchFile(t, s, "/collections/districts/items?f="+tt.f+"&"+query, tt.ctype, "districts-2025-06-01"+tt.ext)
+			args := []string{"-f", "GeoJSON", "/vsistdout/", tt.ds + path}
+			if tt.ext == ".csv" {
+				args = append(args, "-oo", "GEOM_POSSIBLE_NAMES=wkt", "-oo", "KEEP_GEOM_COLUMNS=NO")
+				b, _ := os.ReadFile(path)
+				if !strings.HasPrefix(string(b), "\uFEFFwkt,id,") {
+					t.Errorf("bom=true: CSV starts %q", b[:min(12, len(b))])
+				}
+			}
+			var fc struct {
+				Features []struct {
+					Properties map[string]any `json:"properties"`
+					Geometry   map[string]any `json:"geometry"`
+				} `json:"features"`
+			}
+			if err := json.Unmarshal([]byte(ogr(t, "ogr2ogr", args...)), &fc); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range fc.Features {
+				got = append(got, fmt.Sprint(f.Properties["id"]))
+				if f.Geometry == nil {
+					t.Errorf("%v has no geometry", f.Properties["id"])
+				}
+			}
+			sort.Strings(got)
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("GDAL ids %v, items %v", got, want)
+			}
+		})
 	}
 }
