@@ -9,6 +9,7 @@
 //	beibeimap lookup --address TEXT [--date D] [--data DIR]
 //	beibeimap data build [--src DIR] [--out DIR]
 //	beibeimap data check [--data DIR]
+//	beibeimap export --format gpkg|shp|kml|csv|geojson [--collection ID] [--datetime D] [--data DIR] -o FILE
 //
 // Every flag can also be given as an environment variable BEIBEIMAP_NAME
 // (BEIBEIMAP_ADDR, BEIBEIMAP_DATA, …); a flag on the command line wins.
@@ -46,6 +47,7 @@ const usage = `usage:
   beibeimap lookup --address TEXT [--date YYYY-MM-DD] [--data DIR]
   beibeimap data build [--src DIR] [--out DIR]
   beibeimap data check [--data DIR]
+  beibeimap export --format gpkg|shp|kml|csv|geojson [--collection ID] [--datetime D] [--data DIR] -o FILE
 Flags may also be set as BEIBEIMAP_<FLAG> environment variables.`
 
 // run dispatches the sub-command in args. getenv supplies the BEIBEIMAP_*
@@ -62,6 +64,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runLookup(ctx, args[1:], getenv, stdout, stderr)
 	case "data":
 		return runData(args[1:], stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
