@@ -25,6 +25,7 @@ import (
 
 	"beibeimap/data/export"
 	"beibeimap/data/gpkg"
+	"beibeimap/data/qgis"
 	"beibeimap/data/shapefile"
 	"beibeimap/geo"
 )
@@ -180,7 +181,8 @@ func (s *Server) handleItemsDownload(c echo.Context, d *download) error {
 }
 
 // handleDatasetDownload serves every collection, every version, as one
-// GeoPackage: /download/beibeimap.gpkg.
+// file of datasetFiles: /download/beibeimap.gpkg, the GeoPackage, and
+// /download/beibeimap-qgis.zip, a QGIS project beside it.
 func (s *Server) handleDatasetDownload(c echo.Context) error {
 	snap, err := s.snapshot()
 	if err != nil {
@@ -189,19 +191,46 @@ func (s *Server) handleDatasetDownload(c echo.Context) error {
 	if err := checkParams(c, nil, nil); err != nil {
 		return err
 	}
-	d := downloadFormat("gpkg")
-	if c.Param("file") != datasetName+d.ext {
-		return &geo.InputError{Param: "file", Detail: fmt.Sprintf("no download %q (try %s.gpkg)", c.Param("file"), datasetName), Kind: geo.ErrNotFound}
+	var d *download
+	for i := range datasetFiles {
+		if c.Param("file") == datasetFiles[i].f {
+			d = &datasetFiles[i]
+		}
+	}
+	if d == nil {
+		return &geo.InputError{Param: "file", Detail: fmt.Sprintf("no download %q (try %s.gpkg or %s-qgis.zip)", c.Param("file"), datasetName, datasetName), Kind: geo.ErrNotFound}
 	}
 	var layers []gpkg.Layer
 	for _, col := range snap.Collections() {
 		layers = append(layers, gpkg.Layer{Collection: col, Features: col.Features})
 	}
-	return s.serveDownload(c, snap, d, datasetName+d.ext, layers, downloadOptions{created: snap.Created()})
+	return s.serveDownload(c, snap, d, d.f, layers, downloadOptions{created: snap.Created()})
 }
 
 // datasetName is the file name (without extension) of the whole dataset.
 const datasetName = "beibeimap"
+
+// datasetFiles are the whole-dataset downloads, f being the file name.
+var datasetFiles = []download{
+	{f: datasetName + ".gpkg", ext: ".gpkg", mediaType: mtGeoPackage, title: "GeoPackage", write: writeGeoPackage},
+	{f: datasetName + "-qgis.zip", ext: ".zip", mediaType: "application/zip", title: "QGIS project (" + qgis.ProjectName + ") with its GeoPackage, styled as the map page, temporal controller on valid_from/valid_to", write: writeQGIS},
+}
+
+// writeQGIS writes the GeoPackage of layers aside, then the ZIP of the
+// QGIS project and the GeoPackage.
+func writeQGIS(ctx context.Context, path string, layers []gpkg.Layer, o downloadOptions) error {
+	data := filepath.Join(filepath.Dir(path), qgis.DataName)
+	if err := writeGeoPackage(ctx, data, layers, o); err != nil {
+		return err
+	}
+	cols := make([]*geo.Collection, len(layers))
+	for i, l := range layers {
+		cols[i] = l.Collection
+	}
+	return writeFile(func(w io.Writer, _ gpkg.Layer, o downloadOptions) error {
+		return qgis.WriteZIP(w, cols, data, downloadSources, o.created)
+	})(ctx, path, layers[:1], o)
+}
 
 // serveDownload writes layers as format d to a temporary file and streams
 // it as an attachment called name. The file's time stamps are those of the
@@ -259,6 +288,8 @@ func downloadLinks(b baseURL, c *geo.Collection) []link {
 // datasetLinks returns the enclosure links of the whole dataset.
 func datasetLinks(b baseURL) []link {
 	var out []link
-	d := downloadFormat("gpkg")
-	return append(out, link{Href: b.at("/download/"+datasetName+d.ext, nil), Rel: "enclosure", Type: d.mediaType, Title: d.title + ": every collection, every version"})
+	for _, d := range datasetFiles {
+		out = append(out, link{Href: b.at("/download/"+d.f, nil), Rel: "enclosure", Type: d.mediaType, Title: d.title + ": every collection, every version"})
+	}
+	return out
 }

@@ -5,8 +5,10 @@ package server_test
 // filters.
 
 import (
+	"archive/zip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -330,5 +332,85 @@ func TestDownloadOtherFormats(t *testing.T) {
 				t.Errorf("GDAL ids %v, items %v", got, want)
 			}
 		})
+	}
+}
+
+// TestDownloadQGISProject unpacks /download/beibeimap-qgis.zip and opens
+// its project in PyQGIS: every collection a valid layer with all its
+// features, styled (categories from the data where the map page colours
+// by category), labelled, with temporal properties on valid_from/valid_to,
+// its attribution as rights, and a project time range spanning the change.
+func TestDownloadQGISProject(t *testing.T) {
+	requireQGIS(t)
+	st := defaultStore(t)
+	s := server.New(server.Config{Store: st})
+	zipPath := fetchFile(t, s, "/download/beibeimap-qgis.zip", "application/zip", "beibeimap-qgis.zip")
+	dir := t.TempDir()
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		os.WriteFile(filepath.Join(dir, f.Name), b, 0o644)
+	}
+	zr.Close()
+	out := run(t, 2*time.Minute, []string{"QT_QPA_PLATFORM=offscreen", "XDG_RUNTIME_DIR=" + t.TempDir()}, "/usr/bin/python3", "-u", "testdata/qgis_project.py", filepath.Join(dir, "beibeimap.qgz"))
+	var res struct {
+		Read   bool `json:"read"`
+		Layers []struct {
+			Table, Renderer, StartField, EndField string
+			Valid, Labels, Temporal               bool
+			FeatureCount                          int
+			Categories, Rights                    []string
+		} `json:"layers"`
+		TimeRange [2]string `json:"timeRange"`
+	}
+	if err := json.Unmarshal([]byte(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:]), &res); err != nil {
+		t.Fatalf("qgis_project.py: %v\n%s", err, out)
+	}
+	cols := st.Snapshot().Collections()
+	if !res.Read || len(res.Layers) != len(cols) {
+		t.Fatalf("project read %v, %d layers, want %d", res.Read, len(res.Layers), len(cols))
+	}
+	byTable := map[string]int{}
+	for i, l := range res.Layers {
+		byTable[l.Table] = i
+	}
+	categorised := map[string]string{"districts": "name", "planning-zones": "kind", "corridors": "kind", "projects": "category"}
+	for _, c := range cols {
+		i, ok := byTable[c.ID]
+		if !ok {
+			t.Errorf("no layer for %s", c.ID)
+			continue
+		}
+		l := res.Layers[i]
+		if !l.Valid || l.FeatureCount != len(c.Features) || !l.Labels || !l.Temporal || l.StartField != "valid_from" || l.EndField != "valid_to" {
+			t.Errorf("%s: valid %v, %d features (want %d), labels %v, temporal %v on %s/%s", c.ID, l.Valid, l.FeatureCount, len(c.Features), l.Labels, l.Temporal, l.StartField, l.EndField)
+		}
+		if field := categorised[c.ID]; field != "" {
+			values := map[string]bool{}
+			for _, f := range c.Features {
+				values[f.String(field)] = true
+			}
+			for _, v := range l.Categories {
+				if v != "" && !values[v] {
+					t.Errorf("%s: category %q is no %s of the data", c.ID, v, field)
+				}
+			}
+			if l.Renderer != "categorizedSymbol" || len(l.Categories) < 2 {
+				t.Errorf("%s: renderer %s with categories %v", c.ID, l.Renderer, l.Categories)
+			}
+		} else if l.Renderer != "singleSymbol" {
+			t.Errorf("%s: renderer %s", c.ID, l.Renderer)
+		}
+		if strings.Contains(c.Attribution, "GeoNames") && !strings.Contains(strings.Join(l.Rights, " "), "CC BY 4.0") {
+			t.Errorf("%s: rights %v do not carry the GeoNames licence", c.ID, l.Rights)
+		}
+	}
+	if res.TimeRange[0] > "2025-06-01" || res.TimeRange[1] < "2026-06-01" {
+		t.Errorf("project time range %v does not span the change", res.TimeRange)
 	}
 }

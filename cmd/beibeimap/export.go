@@ -19,6 +19,7 @@ import (
 	"beibeimap/data"
 	"beibeimap/data/export"
 	"beibeimap/data/gpkg"
+	"beibeimap/data/qgis"
 	"beibeimap/data/shapefile"
 	"beibeimap/geo"
 )
@@ -32,14 +33,14 @@ type exportConfig struct {
 	Out        string
 }
 
-// exportFormats are the formats of export; only gpkg holds several
-// collections.
-var exportFormats = []string{"gpkg", "shp", "kml", "csv", "geojson"}
+// exportFormats are the formats of export; gpkg and qgis (a ZIP of a
+// QGIS project and its GeoPackage) hold several collections.
+var exportFormats = []string{"gpkg", "qgis", "shp", "kml", "csv", "geojson"}
 
 func parseExport(args []string, getenv func(string) string, stderr io.Writer) (exportConfig, error) {
 	cfg := exportConfig{Format: "gpkg"}
 	fs := newFlagSet("export", stderr)
-	fs.StringVar(&cfg.Format, "format", cfg.Format, "gpkg, shp (zipped), kml, csv or geojson")
+	fs.StringVar(&cfg.Format, "format", cfg.Format, "gpkg, qgis (ZIP of a QGIS project and its GeoPackage), shp (zipped), kml, csv or geojson")
 	fs.StringVar(&cfg.Collection, "collection", "", "collection id (default: every collection; required but for gpkg)")
 	fs.StringVar(&cfg.Datetime, "datetime", "", "only features in force on this date (YYYY-MM-DD) or interval (FROM/TO, .. for open); default every version")
 	fs.StringVar(&cfg.Data, "data", "", "folder of COLLECTION.geojson layers or a .gpkg (default: the embedded layers)")
@@ -59,7 +60,7 @@ func parseExport(args []string, getenv func(string) string, stderr io.Writer) (e
 	if cfg.Out == "" {
 		return cfg, errors.New("export: -o FILE is required")
 	}
-	if cfg.Collection == "" && cfg.Format != "gpkg" {
+	if cfg.Collection == "" && cfg.Format != "gpkg" && cfg.Format != "qgis" {
 		return cfg, fmt.Errorf("export: --format %s holds one collection: give --collection", cfg.Format)
 	}
 	return cfg, nil
@@ -168,6 +169,30 @@ func writeExport(ctx context.Context, format, path string, ls []gpkg.Layer, bar 
 			opt.Progress = func(n int) { bar.Set(n) }
 		}
 		return gpkg.Write(ctx, path, ls, opt)
+	}
+	if format == "qgis" {
+		dir, err := os.MkdirTemp("", "beibeimap-export-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		data := filepath.Join(dir, qgis.DataName)
+		if err := writeExport(ctx, "gpkg", data, ls, bar); err != nil {
+			return err
+		}
+		cols := make([]*geo.Collection, len(ls))
+		for i, l := range ls {
+			cols[i] = l.Collection
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		err = qgis.WriteZIP(f, cols, data, "Exported by beibeimap export.", time.Now())
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
 	}
 	l := ls[0]
 	f, err := os.Create(path)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"context"
 	"os"
 	"path/filepath"
@@ -69,6 +70,24 @@ func TestExport(t *testing.T) {
 			if !f.Valid.Contains(day) {
 				t.Errorf("%s is not in force on 2025-06-01", f.ID)
 			}
+		}
+	})
+	t.Run("qgis", func(t *testing.T) {
+		out := filepath.Join(dir, "project.zip")
+		if _, err := exp("--format", "qgis", "-o", out); err != nil {
+			t.Fatal(err)
+		}
+		zr, err := zip.OpenReader(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer zr.Close()
+		var names []string
+		for _, f := range zr.File {
+			names = append(names, f.Name)
+		}
+		if strings.Join(names, ",") != "beibeimap.qgz,beibeimap.gpkg" {
+			t.Errorf("ZIP holds %v", names)
 		}
 	})
 	for _, f := range []string{"shp", "kml", "csv"} {

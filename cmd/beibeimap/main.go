@@ -9,7 +9,7 @@
 //	beibeimap lookup --address TEXT [--date D] [--data DIR]
 //	beibeimap data build [--src DIR] [--out DIR]
 //	beibeimap data check [--data DIR]
-//	beibeimap export --format gpkg|shp|kml|csv|geojson [--collection ID] [--datetime D] [--data DIR] -o FILE
+//	beibeimap export --format gpkg|qgis|shp|kml|csv|geojson [--collection ID] [--datetime D] [--data DIR] -o FILE
 //
 // Every flag can also be given as an environment variable BEIBEIMAP_NAME
 // (BEIBEIMAP_ADDR, BEIBEIMAP_DATA, …); a flag on the command line wins.
@@ -47,7 +47,7 @@ const usage = `usage:
   beibeimap lookup --address TEXT [--date YYYY-MM-DD] [--data DIR]
   beibeimap data build [--src DIR] [--out DIR]
   beibeimap data check [--data DIR]
-  beibeimap export --format gpkg|shp|kml|csv|geojson [--collection ID] [--datetime D] [--data DIR] -o FILE
+  beibeimap export --format gpkg|qgis|shp|kml|csv|geojson [--collection ID] [--datetime D] [--data DIR] -o FILE
 Flags may also be set as BEIBEIMAP_<FLAG> environment variables.`
 
 // run dispatches the sub-command in args. getenv supplies the BEIBEIMAP_*
