@@ -414,3 +414,26 @@ func TestDownloadQGISProject(t *testing.T) {
 		t.Errorf("project time range %v does not span the change", res.TimeRange)
 	}
 }
+
+// TestDownloadCaching: a download has an ETag of its data and request, a
+// client holding it gets 304 without the file being written again, and
+// HEAD gives the length without a body.
+func TestDownloadCaching(t *testing.T) {
+	s := fixtureServer(t)
+	target := "/collections/districts/items?f=gpkg&datetime=2025-06-01"
+	rec := do(t, s, http.MethodGet, target)
+	tag := rec.Header().Get("ETag")
+	if rec.Code != 200 || tag == "" {
+		t.Fatalf("status %d, ETag %q", rec.Code, tag)
+	}
+	if again := do(t, s, http.MethodGet, target, "If-None-Match", tag); again.Code != http.StatusNotModified || again.Body.Len() != 0 {
+		t.Errorf("If-None-Match: status %d, %d bytes", again.Code, again.Body.Len())
+	}
+	if other := do(t, s, http.MethodGet, "/collections/districts/items?f=gpkg").Header().Get("ETag"); other == tag {
+		t.Errorf("another filter has the same ETag %s", tag)
+	}
+	head := do(t, s, http.MethodHead, target)
+	if head.Code != 200 || head.Body.Len() != 0 || head.Header().Get("Content-Length") != fmt.Sprint(rec.Body.Len()) {
+		t.Errorf("HEAD: status %d, %d bytes, Content-Length %q (GET %d)", head.Code, head.Body.Len(), head.Header().Get("Content-Length"), rec.Body.Len())
+	}
+}
