@@ -59,9 +59,9 @@ func itemsParameters(qs []queryable, withCollection bool) []any {
 	if withCollection {
 		ps = append(ps, ref("collectionId"))
 	}
-	ps = append(ps, ref("f"), ref("limit"), ref("bbox"), ref("bbox-crs"), ref("datetime"),
+	ps = append(ps, ref("f-items"), ref("limit"), ref("bbox"), ref("bbox-crs"), ref("datetime"),
 		ref("filter"), ref("filter-lang"), ref("filter-crs"), ref("crs"), ref("properties"),
-		ref("skipGeometry"), ref("cursor"))
+		ref("skipGeometry"), ref("cursor"), ref("bom"))
 	for _, q := range qs {
 		schema := obj{"type": q.Type}
 		if q.Format != "" {
@@ -111,6 +111,9 @@ func buildOpenAPI(b baseURL, snap *geo.Snapshot) obj {
 		"properties":   obj{"name": "properties", "in": "query", "required": false, "style": "form", "explode": false, "description": "Properties to include.", "schema": obj{"type": "array", "items": obj{"type": "string"}}},
 		"skipGeometry": param("skipGeometry", "query", "Leave geometry out (null).", obj{"type": "boolean", "default": false}),
 		"cursor":       param("cursor", "query", "Paging cursor; follow the next and prev links.", obj{"type": "string"}),
+		"f-items": param("f", "query", "Response format; default by Accept header (JSON unless text/html is preferred). gpkg, shp, kml and csv download every matching feature (all pages unless limit is given) as a GeoPackage, a zipped Shapefile, KML or CSV with WKT geometry.",
+			obj{"type": "string", "enum": []any{"json", "html", "gpkg", "shp", "kml", "csv"}}),
+		"bom": param("bom", "query", "With f=csv: start the file with a UTF-8 byte order mark, for spreadsheets.", obj{"type": "boolean", "default": false}),
 	}
 	fc := obj{"200": response("A page of features; next and prev links page through all of them.",
 		obj{mtGeoJSON: obj{"schema": obj{"type": "object"}}, mtHTML: obj{"schema": obj{"type": "string"}}}),
@@ -129,6 +132,9 @@ func buildOpenAPI(b baseURL, snap *geo.Snapshot) obj {
 		"/collections/{collectionId}/items/{featureId}": getOp("One feature (any version)", "getFeature",
 			[]any{ref("collectionId"), ref("featureId"), ref("f"), ref("crs"), ref("properties"), ref("skipGeometry")},
 			obj{"200": response("The feature.", obj{mtGeoJSON: obj{"schema": obj{"type": "object"}}}), "304": response("Not modified.", nil)}),
+		"/download/{file}": obj{"get": obj{"summary": "Every collection, every version, as one file: beibeimap.gpkg (GeoPackage) or beibeimap-qgis.zip (a QGIS project beside its GeoPackage).", "operationId": "getDownload",
+			"parameters": []any{obj{"name": "file", "in": "path", "required": true, "schema": obj{"type": "string", "enum": []any{datasetName + ".gpkg", datasetName + "-qgis.zip"}}}},
+			"responses": obj{"200": response("The file, as an attachment.", obj{mtGeoPackage: obj{"schema": obj{"type": "string", "format": "binary"}}, "application/zip": obj{"schema": obj{"type": "string", "format": "binary"}}}), "304": response("Not modified.", nil), "404": response("No such file.", nil)}}},
 		"/healthz": obj{"get": obj{"summary": "Health check: 200 once data is loaded, 503 before.", "operationId": "getHealth",
 			"responses": obj{"200": response("Loaded.", jsonContent(mtJSON, obj{"type": "object"})), "503": response("No data yet.", nil)}}},
 		"/map/": obj{"get": obj{"summary": "The interactive map page.", "operationId": "getMap",
