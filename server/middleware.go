@@ -130,6 +130,15 @@ func (s *Server) waitSlot(c echo.Context) bool {
 
 // largeItemsPage reports whether an items request asks for more than the
 // default page of features.
+// expensiveItems reports whether an items request is expensive: a large
+// page, or a download (f=gpkg, shp, …: the whole collection by default).
+func expensiveItems(c echo.Context) bool {
+	if f, ok := c.QueryParams()["f"]; ok && downloadFormat(f[0]) != nil {
+		return true
+	}
+	return largeItemsPage(c)
+}
+
 func largeItemsPage(c echo.Context) bool {
 	n, err := strconv.Atoi(strings.TrimSpace(c.QueryParam("limit")))
 	return err == nil && n > defaultLimit

@@ -25,9 +25,13 @@ func (s *Server) routes() {
 	s.get("/conformance", s.handleConformance)
 	s.get("/collections", s.handleCollections)
 	s.get("/collections/:collection", s.handleCollection)
-	s.get("/collections/:collection/items", s.handleItems, s.expensive(largeItemsPage))
+	s.get("/collections/:collection/items", s.handleItemsOrDownload, s.expensive(expensiveItems)) // f=gpkg…: download.go
 	s.get("/collections/:collection/items/:featureId", s.handleFeature)
 	s.get("/collections/:collection/queryables", s.handleQueryables)
+
+	// Downloads of the whole dataset (the items endpoint downloads one
+	// collection).
+	s.get("/download/:file", s.handleDatasetDownload)
 
 	// Vector tiles of every collection, with TileJSON and a MapLibre style
 	// (QGIS reads the style).

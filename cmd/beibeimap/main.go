@@ -12,6 +12,7 @@
 //	beibeimap data build [--src DIR] [--out DIR]
 //	beibeimap data check [--data DIR]
 //	beibeimap tiles export [--format pmtiles|mbtiles] -o FILE [--minzoom 0] [--maxzoom 14] [--datetime D] [--data DIR]
+//	beibeimap export --format gpkg|qgis|shp|kml|csv|geojson [--collection ID] [--datetime D] [--data DIR] -o FILE
 //
 // Every flag can also be given as an environment variable BEIBEIMAP_NAME
 // (BEIBEIMAP_ADDR, BEIBEIMAP_DATA, …); a flag on the command line wins.
@@ -52,6 +53,7 @@ const usage = `usage:
   beibeimap data build [--src DIR] [--out DIR]
   beibeimap data check [--data DIR]
   beibeimap tiles export [--format pmtiles|mbtiles] -o FILE [--minzoom 0] [--maxzoom 14] [--datetime YYYY-MM-DD|..] [--data DIR]
+  beibeimap export --format gpkg|qgis|shp|kml|csv|geojson [--collection ID] [--datetime D] [--data DIR] -o FILE
 Flags may also be set as BEIBEIMAP_<FLAG> environment variables.`
 
 // run dispatches the sub-command in args. getenv supplies the BEIBEIMAP_*
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runData(args[1:], getenv, stdout, stderr)
 	case "tiles":
 		return runTiles(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -82,10 +82,10 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	var proxies string
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
-	fs.StringVar(&cfg.Data, "data", "", "folder of COLLECTION.geojson layers (default: the embedded layers)")
+	fs.StringVar(&cfg.Data, "data", "", "folder of COLLECTION.geojson layers, or a .gpkg GeoPackage (default: the embedded layers)")
 	fs.StringVar(&cfg.CORS, "cors", "", "comma-separated origins allowed by CORS, or * for any (default: none)")
 	fs.StringVar(&cfg.Basemap, "basemap", "", "optional raster basemap URL template with {z}/{x}/{y}")
-	fs.DurationVar(&cfg.Watch, "watch", 0, "with --data: poll the folder this often and reload on change (0: only on SIGHUP)")
+	fs.DurationVar(&cfg.Watch, "watch", 0, "with --data: poll the folder or GeoPackage this often and reload on change (0: only on SIGHUP)")
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "absolute URL of the service root for links (default: from the request)")
 	fs.StringVar(&proxies, "trusted-proxies", "", "comma-separated CIDRs whose Forwarded/X-Forwarded-* headers are believed (default: none)")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "log format: text or json")
@@ -136,11 +136,15 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	return cfg, nil
 }
 
-// layers returns the file system of the layers: dir, or the embedded
-// default layers when dir is empty.
+// layers returns the file system of the layers: dir, a GeoPackage file
+// when dir ends in .gpkg (data.GeoPackageFS), or the embedded default
+// layers when dir is empty.
 func layers(dir string) fs.FS {
 	if dir == "" {
 		return data.Default()
+	}
+	if data.IsGeoPackage(dir) {
+		return data.GeoPackageFS(dir)
 	}
 	return os.DirFS(dir)
 }
