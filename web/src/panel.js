@@ -1,0 +1,216 @@
+// The lookup panel: what lies at a clicked point or a searched address on
+// the date shown, the change there, what is nearby, and the coordinates;
+// and the popups of features.
+
+import L from 'leaflet';
+import * as api from './api.js';
+import { propertyNames } from './i18n.js';
+import { state, esc, t, valueName, nameHTML, movement, currentDate } from './state.js';
+import { featureLayer, isShown } from './layers.js';
+import { wgs84ToGcj02 } from './gcj02.js';
+
+let map = null;
+let panel = null;
+let lookupSeq = 0;
+let pick = null;
+
+// initPanel binds the panel to map m.
+export function initPanel(m) {
+  map = m;
+  panel = document.getElementById('panel');
+  panel.addEventListener('click', onClick);
+}
+
+function panelState(s) {
+  panel.dataset.state = s;
+  panel.setAttribute('aria-busy', s === 'loading' ? 'true' : 'false');
+}
+
+function hidePick() {
+  if (pick) {
+    pick.remove();
+    pick = null;
+  }
+}
+
+// showPanel shows html in the panel as the answer to the latest lookup.
+function showPanel(html, s) {
+  panel.innerHTML = html;
+  panelState(s);
+  panel.dataset.seq = String(lookupSeq);
+  document.querySelector('.side').scrollTop = 0;
+}
+
+function showPick(lat, lon) {
+  if (pick) pick.setLatLng([lat, lon]);
+  else pick = L.circleMarker([lat, lon], { pane: 'pick', radius: 9, color: '#000', weight: 2, fill: false, interactive: false }).addTo(map);
+}
+
+// lookupPoint asks the service what lies at lat/lon on the current date
+// and shows the answer.
+export async function lookupPoint(lat, lon) {
+  const seq = ++lookupSeq;
+  state.last = { lat, lon };
+  showPick(lat, lon);
+  panelState('loading');
+  const r = await api.lookupPoint(lat, lon, currentDate());
+  if (seq !== lookupSeq) return;
+  if (!r.ok) {
+    renderError(t('lookupFailed', { detail: r.body?.detail ?? r.status }));
+    return;
+  }
+  state.last.answer = r.body;
+  renderAnswer();
+}
+
+// search asks the address lookup for q on the date shown, zooms to the
+// match and shows the answer.
+export async function search(q) {
+  q = q.trim();
+  if (!q) return;
+  const seq = ++lookupSeq;
+  // A failed search leaves no answer behind for a language or layout
+  // switch to repaint; the layout switch searches q again.
+  state.last = { q };
+  panelState('loading');
+  const r = await api.lookupAddress(q, currentDate());
+  if (seq !== lookupSeq) return;
+  if (!r.ok) {
+    renderError(r.status === 404 ? t('notFound', { q }) : t('lookupFailed', { detail: r.body?.detail ?? r.status }));
+    return;
+  }
+  const a = r.body ?? {};
+  // A match without a district (a unit whose position is unknown) has no
+  // point to show, whatever the coordinates say.
+  const located = a.district != null && Number.isFinite(+a.query?.lon) && Number.isFinite(+a.query?.lat);
+  if (!located) {
+    state.last = { q, lat: NaN, lon: NaN, answer: a };
+    hidePick();
+    renderAnswer();
+    return;
+  }
+  const lat = +a.query.lat;
+  const lon = +a.query.lon;
+  map.setView([lat, lon], Math.max(map.getZoom(), a.township ? 13 : 11));
+  state.last = { q, lat, lon, answer: a };
+  showPick(lat, lon);
+  renderAnswer();
+}
+
+// repeat runs the last lookup again (for another layout).
+export function repeat() {
+  if (state.last?.q) search(state.last.q);
+  else if (state.last && Number.isFinite(state.last.lat)) lookupPoint(state.last.lat, state.last.lon);
+}
+
+// relocalize writes the panel again in the page's language.
+export function relocalize() {
+  if (state.last?.answer) renderAnswer();
+  else if (panel.querySelector('.hint')) panel.querySelector('.hint').textContent = t('hint');
+}
+
+function renderError(msg) {
+  showPanel(`<p class="error" role="alert">${esc(msg)}</p>`, 'error');
+}
+
+function distance(m) {
+  if (!Number.isFinite(+m)) return '';
+  return m >= 1000 ? t('km', { n: (m / 1000).toFixed(1) }) : t('metres', { n: Math.round(m) });
+}
+
+function renderAnswer() {
+  const { lat, lon, answer: a } = state.last ?? {};
+  if (!a) return;
+  const rows = [];
+  const row = (key, html, cls) => rows.push(`<dt>${esc(t(key))}</dt><dd class="${cls}">${html}</dd>`);
+  row('date', esc(a.query.date), 'date');
+  row('district', a.district ? nameHTML(a.district) : esc(t('outside')), 'district');
+  row('township', a.township ? `${nameHTML(a.township)}${a.township.accuracy === 'approximate' ? ` <small>${esc(t('approximate'))}</small>` : ''}` : esc(t('none')), 'township');
+  const zones = a.zones ?? [];
+  row('zones', zones.length ? `<ul>${zones.map((z) => `<li>${nameHTML(z)}${z.kind ? ` <small>${esc(valueName(z.kind))}</small>` : ''}</li>`).join('')}</ul>` : esc(t('none')), 'zones');
+
+  const changes = a.changes ?? [];
+  const notices = a.notices ?? [];
+  let notice = '';
+  if (changes.length || notices.length) {
+    notice = `<div class="notice" role="note"><h3>${esc(t('change'))}</h3>
+      ${changes
+        .map(
+          (c) => `<p>${esc(t('changeLine', { date: c.date, from: c.from ?? '', to: c.to ?? '' }))}</p>
+            ${c.basis ? `<p class="basis"><span>${esc(t('basis'))}:</span> ${esc(c.basis)}</p>` : ''}`,
+        )
+        .join('')}
+      ${notices.length ? `<ul class="notices">${notices.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
+    </div>`;
+  }
+
+  const matched = a.matched ?? [];
+  const matchedHTML = matched.length
+    ? `<h3>${esc(t('matched'))}</h3><ul class="matched">${matched.map((m) => `<li>${esc(m)}</li>`).join('')}</ul>`
+    : '';
+
+  const nearby = a.nearby ?? [];
+  const nearbyHTML = nearby.length
+    ? `<h3>${esc(t('nearby'))}</h3><ul class="nearby">${nearby
+        .slice(0, 8)
+        .map(
+          (n) => `<li><button type="button" class="link" data-collection="${esc(n.collection)}" data-id="${esc(n.id)}">${nameHTML(n)}</button>
+            <small>${esc(t(`layer_${n.collection}`))} · ${esc(distance(n.distance_m))}</small></li>`,
+        )
+        .join('')}</ul>`
+    : '';
+
+  let coords = '';
+  if (Number.isFinite(lat) && Number.isFinite(lon)) {
+    const [glon, glat] = wgs84ToGcj02(lon, lat);
+    coords = `<h3>${esc(t('coords'))}</h3><dl class="coords">
+      <dt>${esc(t('wgs84'))}</dt><dd class="wgs84">${lon.toFixed(6)}, ${lat.toFixed(6)}</dd>
+      <dt>${esc(t('gcj02'))}</dt><dd class="gcj02">${glon.toFixed(6)}, ${glat.toFixed(6)}</dd></dl>`;
+  }
+
+  showPanel(
+    `<h2>${esc(t('resultTitle'))}</h2>
+    <button type="button" class="close" aria-label="${esc(t('close'))}">×</button>
+    <dl class="answer">${rows.join('')}</dl>${notice}${matchedHTML}${nearbyHTML}${coords}`,
+    'done',
+  );
+}
+
+function onClick(e) {
+  const b = e.target.closest('button');
+  if (!b) return;
+  if (b.classList.contains('close')) {
+    state.last = null;
+    lookupSeq++;
+    panel.innerHTML = `<p class="hint">${esc(t('hint'))}</p>`;
+    panelState('idle');
+    hidePick();
+    map.getContainer().focus();
+    return;
+  }
+  const l = featureLayer(b.dataset.collection, b.dataset.id);
+  if (l) {
+    if (l.getBounds) {
+      if (l.getBounds().isValid()) map.fitBounds(l.getBounds(), { maxZoom: 14 });
+    } else map.setView(l.getLatLng(), Math.max(map.getZoom(), 13));
+    if (isShown(b.dataset.collection)) l.openPopup();
+  }
+}
+
+// popupHTML is the popup of feature f of layer.
+export function popupHTML(layer, f) {
+  const p = f.properties ?? {};
+  const zh = state.lang === 'zh' ? 0 : 1;
+  const keys = Object.keys(p).filter((k) => k !== 'name' && k !== 'name_en');
+  const shown = (v) => (Array.isArray(v) && v.every((x) => typeof x !== 'object') ? v.join(', ') : typeof v === 'object' ? '' : String(v ?? ''));
+  const rows = keys
+    .filter((k) => shown(p[k]) !== '')
+    .map((k) => `<tr><th scope="row">${esc(propertyNames[k]?.[zh] ?? k)}</th><td>${esc(shown(p[k]))}</td></tr>`)
+    .join('');
+  const m = layer.id === 'townships' || layer.id === 'seats' ? movement(p.code ?? p.township) : '';
+  return `<div class="popup" lang="${state.lang === 'en' ? 'en' : 'zh-CN'}">
+    <p class="popup-kind">${esc(t(`layer_${layer.id}`))}</p>
+    <h3><span lang="zh-CN">${esc(p.name ?? f.id)}</span>${p.name_en ? ` <span lang="en">${esc(p.name_en)}</span>` : ''}</h3>
+    ${m ? `<p class="tag tag-${m}">${esc(t(m))}</p>` : ''}
+    <table>${rows}</table></div>`;
+}
