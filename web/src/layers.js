@@ -4,7 +4,7 @@
 
 import L from 'leaflet';
 import { items } from './api.js';
-import { state, region, t, names, districtKind, movement, currentDate } from './state.js';
+import { state, region, t, names, districtKind, movement, currentDate, langOf } from './state.js';
 
 // DRAWING says how the page draws each collection it knows, bottom to top:
 // the pane of layer i is stacked at z-index 410 + i inside Leaflet's
@@ -184,6 +184,7 @@ const Labels = L.Layer.extend({
     this._nodes = this._items.map((it) => {
       const d = L.DomUtil.create('div', it.cls, this._el);
       d.textContent = it.text;
+      d.lang = langOf(it.text);
       return d;
     });
     this._place();
@@ -199,7 +200,10 @@ const Labels = L.Layer.extend({
   setTexts(fn) {
     this._items.forEach((it, i) => {
       it.text = fn(it);
-      if (this._nodes) this._nodes[i].textContent = it.text;
+      if (this._nodes) {
+        this._nodes[i].textContent = it.text;
+        this._nodes[i].lang = langOf(it.text);
+      }
     });
   },
   _place() {

@@ -17,12 +17,13 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import './style.css';
-import { state, esc, t, setRegion, region, currentDate } from './state.js';
+import { state, esc, t, textHTML, setRegion, region, currentDate } from './state.js';
 import { fetchConfig } from './api.js';
 import { parseHash, writeHash as writeURL, isOwnHash } from './urlstate.js';
 import * as layers from './layers.js';
 import { initLayerList, renderLayerList, renderLegend } from './legend.js';
-import { initPanel, lookupPoint, search, repeat, relocalize, popupHTML } from './panel.js';
+import { initPanel, lookupPoint, search, repeat, relocalize } from './panel.js';
+import { popupHTML } from './popups.js';
 import { wgs84ToGcj02 } from './gcj02.js';
 
 performance.mark('app:start');
@@ -60,8 +61,30 @@ function writeHash() {
   writeURL({ zoom: map.getZoom(), lat: c.lat, lon: c.lng }, state.when, shown, state.lang);
 }
 
-function setStatus(s) {
-  document.getElementById('status').textContent = s;
+// setStatus shows the message key with args in the status line, and keeps
+// them so that a language switch can say it again.
+let status = null;
+function setStatus(key, args) {
+  status = { key, args };
+  renderStatus();
+}
+
+function renderStatus() {
+  if (!status) return;
+  const { key, args } = status;
+  document.getElementById('status').textContent =
+    key === 'drawn'
+      ? `${t(state.when === 'before' ? 'whenStatusBefore' : 'whenStatusAfter', { date: args.date })} · ${t('readyStatus', { n: args.total })}`
+      : key === 'loadFailed'
+        ? t('loadFailed', { what: args.failed.map((id) => t(`layer_${id}`)).join(', ') })
+        : t(key, args);
+}
+
+// applyTitle names the page after the layout shown.
+function applyTitle() {
+  const title = t(state.when === 'before' ? 'titleBefore' : 'title');
+  document.title = title;
+  document.getElementById('title').textContent = title;
 }
 
 // fitTarget fits the map to the outline of the target district.
@@ -83,17 +106,14 @@ function fillPlaces() {
 // status line and on html[data-ready].
 async function drawAll() {
   document.documentElement.dataset.ready = '0';
-  setStatus(t('loading'));
+  setStatus('loading');
   const r = await layers.drawAll(popupHTML, (id) => {
     renderLegend(id);
     if (id === 'districts' && !initial.view && !fitted) fitTarget();
   });
   if (!r) return;
-  setStatus(
-    r.failed.length
-      ? t('loadFailed', { what: r.failed.map((id) => t(`layer_${id}`)).join(', ') })
-      : `${t(state.when === 'before' ? 'whenStatusBefore' : 'whenStatusAfter', { date: r.date })} · ${t('readyStatus', { n: r.total })}`,
-  );
+  if (r.failed.length) setStatus('loadFailed', r);
+  else setStatus('drawn', r);
   fillPlaces();
   document.documentElement.dataset.ready = '1';
   performance.mark('draw:all');
@@ -114,18 +134,23 @@ function setWhen(when) {
 function applyWhenButtons() {
   document.querySelectorAll('.when button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.when === state.when)));
   document.documentElement.dataset.when = state.when;
+  applyTitle();
 }
 
 function applyLanguage() {
   document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh-CN';
-  document.title = t('title');
+  applyTitle();
   document.querySelectorAll('[data-i18n]').forEach((n) => (n.textContent = t(n.dataset.i18n)));
   document.querySelectorAll('[data-i18n-placeholder]').forEach((n) => n.setAttribute('placeholder', t(n.dataset.i18nPlaceholder)));
   document.querySelectorAll('[data-i18n-aria]').forEach((n) => n.setAttribute('aria-label', t(n.dataset.i18nAria)));
+  // The language button names the other language, in that language.
+  document.getElementById('lang').lang = state.lang === 'en' ? 'zh-CN' : 'en';
   layers.relabel();
   applyZoomControl();
   renderLayerList();
   relocalize();
+  renderStatus();
+  renderSources();
   document.documentElement.dataset.lang = state.lang;
 }
 
@@ -133,7 +158,7 @@ function applyLanguage() {
 
 function renderSources() {
   const ul = document.getElementById('sources-list');
-  ul.innerHTML = state.config.attribution.map((a) => `<li>${esc(a)}</li>`).join('');
+  ul.innerHTML = state.config.attribution.map((a) => `<li>${textHTML(a)}</li>`).join('');
 }
 
 // applyConfig lists the sources and credits of config.json.
@@ -191,7 +216,7 @@ async function start() {
   // can be drawn or said without them.
   const r = await fetchConfig();
   if (!r.ok || !r.body?.region) {
-    setStatus(`config.json: HTTP ${r.status}`);
+    document.getElementById('status').textContent = `config.json: HTTP ${r.status}`;
     document.documentElement.dataset.ready = '1';
     return;
   }

@@ -4,8 +4,7 @@
 
 import L from 'leaflet';
 import * as api from './api.js';
-import { propertyNames } from './i18n.js';
-import { state, esc, t, valueName, nameHTML, movement, currentDate } from './state.js';
+import { state, region, esc, t, valueName, nameHTML, unitName, textHTML, regionUnitByName, currentDate } from './state.js';
 import { featureLayer, isShown } from './layers.js';
 import { wgs84ToGcj02 } from './gcj02.js';
 
@@ -56,7 +55,7 @@ export async function lookupPoint(lat, lon) {
   const r = await api.lookupPoint(lat, lon, currentDate());
   if (seq !== lookupSeq) return;
   if (!r.ok) {
-    renderError(t('lookupFailed', { detail: r.body?.detail ?? r.status }));
+    renderError('lookupFailed', { detail: r.body?.detail ?? r.status });
     return;
   }
   state.last.answer = r.body;
@@ -76,7 +75,8 @@ export async function search(q) {
   const r = await api.lookupAddress(q, currentDate());
   if (seq !== lookupSeq) return;
   if (!r.ok) {
-    renderError(r.status === 404 ? t('notFound', { q }) : t('lookupFailed', { detail: r.body?.detail ?? r.status }));
+    if (r.status === 404) renderError('notFound', { q });
+    else renderError('lookupFailed', { detail: r.body?.detail ?? r.status });
     return;
   }
   const a = r.body ?? {};
@@ -106,16 +106,44 @@ export function repeat() {
 // relocalize writes the panel again in the page's language.
 export function relocalize() {
   if (state.last?.answer) renderAnswer();
+  else if (state.last?.error) renderError(state.last.error.key, state.last.error.args);
   else if (panel.querySelector('.hint')) panel.querySelector('.hint').textContent = t('hint');
 }
 
-function renderError(msg) {
-  showPanel(`<p class="error" role="alert">${esc(msg)}</p>`, 'error');
+// renderError shows the message key with args, and keeps them so that a
+// language switch can say it again.
+function renderError(key, args) {
+  state.last = { ...(state.last ?? {}), error: { key, args } };
+  showPanel(`<p class="error" role="alert">${textHTML(t(key, args))}</p>`, 'error');
 }
 
 function distance(m) {
   if (!Number.isFinite(+m)) return '';
   return m >= 1000 ? t('km', { n: (m / 1000).toFixed(1) }) : t('metres', { n: Math.round(m) });
+}
+
+// districtName is a district of the region named in Chinese by the
+// service, in the page's language.
+function districtName(name) {
+  const u = regionUnitByName(name);
+  return u ? unitName(u) : name ?? '';
+}
+
+// noticeLines says, in the page's language, what an address lookup's
+// matched names should know: a district set up or abolished by the
+// redrawing, a township with no boundary in the data.
+function noticeLines(a) {
+  const out = [];
+  for (const m of a.matched ?? []) {
+    const created = region.created.find((u) => u.name === m);
+    const abolished = region.abolished.find((u) => u.name === m);
+    if (created) out.push(t('noticeCreated', { name: unitName(created) }));
+    else if (abolished) out.push(t('noticeAbolished', { name: unitName(abolished) }));
+    else if (!a.township && a.district && m !== a.district.name && !regionUnitByName(m)) {
+      out.push(t('noticeNoBoundary', { name: m, district: unitName(a.district) }));
+    }
+  }
+  return out;
 }
 
 function renderAnswer() {
@@ -130,23 +158,32 @@ function renderAnswer() {
   row('zones', zones.length ? `<ul>${zones.map((z) => `<li>${nameHTML(z)}${z.kind ? ` <small>${esc(valueName(z.kind))}</small>` : ''}</li>`).join('')}</ul>` : esc(t('none')), 'zones');
 
   const changes = a.changes ?? [];
-  const notices = a.notices ?? [];
+  const notices = noticeLines(a);
+  // The service's own notes are English sentences that say again what the
+  // lines above say: under a toggle, marked as English.
+  const serverNotes = a.notices ?? [];
+  const notesHTML = serverNotes.length
+    ? `<details class="server-notes"><summary>${esc(t('serverNotes'))}</summary><ul lang="en">${serverNotes
+        .map((n) => `<li>${state.lang === 'en' ? textHTML(n) : esc(n)}</li>`)
+        .join('')}</ul></details>`
+    : '';
   let notice = '';
-  if (changes.length || notices.length) {
+  if (changes.length || notices.length || serverNotes.length) {
     notice = `<div class="notice" role="note"><h3>${esc(t('change'))}</h3>
       ${changes
         .map(
-          (c) => `<p>${esc(t('changeLine', { date: c.date, from: c.from ?? '', to: c.to ?? '' }))}</p>
-            ${c.basis ? `<p class="basis"><span>${esc(t('basis'))}:</span> ${esc(c.basis)}</p>` : ''}`,
+          (c) => `<p>${esc(t('changeLine', { date: c.date, from: districtName(c.from), to: districtName(c.to) }))}</p>
+            ${c.basis ? `<p class="basis"><span>${esc(t('basis'))}:</span> <span lang="zh-CN">${esc(c.basis)}</span></p>` : ''}`,
         )
         .join('')}
-      ${notices.length ? `<ul class="notices">${notices.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
+      ${notices.length ? `<ul class="notices">${notices.map((n) => `<li>${textHTML(n)}</li>`).join('')}</ul>` : ''}
+      ${notesHTML}
     </div>`;
   }
 
   const matched = a.matched ?? [];
   const matchedHTML = matched.length
-    ? `<h3>${esc(t('matched'))}</h3><ul class="matched">${matched.map((m) => `<li>${esc(m)}</li>`).join('')}</ul>`
+    ? `<h3>${esc(t('matched'))}</h3><ul class="matched">${matched.map((m) => `<li>${textHTML(m)}</li>`).join('')}</ul>`
     : '';
 
   const nearby = a.nearby ?? [];
@@ -195,22 +232,4 @@ function onClick(e) {
     } else map.setView(l.getLatLng(), Math.max(map.getZoom(), 13));
     if (isShown(b.dataset.collection)) l.openPopup();
   }
-}
-
-// popupHTML is the popup of feature f of layer.
-export function popupHTML(layer, f) {
-  const p = f.properties ?? {};
-  const zh = state.lang === 'zh' ? 0 : 1;
-  const keys = Object.keys(p).filter((k) => k !== 'name' && k !== 'name_en');
-  const shown = (v) => (Array.isArray(v) && v.every((x) => typeof x !== 'object') ? v.join(', ') : typeof v === 'object' ? '' : String(v ?? ''));
-  const rows = keys
-    .filter((k) => shown(p[k]) !== '')
-    .map((k) => `<tr><th scope="row">${esc(propertyNames[k]?.[zh] ?? k)}</th><td>${esc(shown(p[k]))}</td></tr>`)
-    .join('');
-  const m = layer.id === 'townships' || layer.id === 'seats' ? movement(p.code ?? p.township) : '';
-  return `<div class="popup" lang="${state.lang === 'en' ? 'en' : 'zh-CN'}">
-    <p class="popup-kind">${esc(t(`layer_${layer.id}`))}</p>
-    <h3><span lang="zh-CN">${esc(p.name ?? f.id)}</span>${p.name_en ? ` <span lang="en">${esc(p.name_en)}</span>` : ''}</h3>
-    ${m ? `<p class="tag tag-${m}">${esc(t(m))}</p>` : ''}
-    <table>${rows}</table></div>`;
 }

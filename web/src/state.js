@@ -126,3 +126,33 @@ export function movement(code) {
   if (region.outgoing.has(code)) return 'outgoing';
   return '';
 }
+
+const CJK = /[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]/;
+
+// langOf is the language of a text: zh-CN if it has a CJK character, else en.
+export const langOf = (s) => (CJK.test(String(s ?? '')) ? 'zh-CN' : 'en');
+
+// tOr is the message key if there is one, else fallback.
+export function tOr(key, fallback) {
+  const has = (messages[state.lang] && key in messages[state.lang]) || key in messages.zh;
+  return has ? t(key) : fallback;
+}
+
+// textHTML is data text s as HTML with its language marked: on an English
+// page each run of CJK characters (names, titles) is a <span lang="zh-CN">;
+// on a Chinese page text with Latin words is a <span lang="en">.
+export function textHTML(s) {
+  s = String(s ?? '');
+  if (state.lang === 'en') {
+    return s
+      .split(/([\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+)/)
+      .map((part, i) => (i % 2 ? `<span lang="zh-CN">${esc(part)}</span>` : esc(part)))
+      .join('');
+  }
+  return /[A-Za-z]{2,}/.test(s) ? `<span lang="en">${esc(s)}</span>` : esc(s);
+}
+
+// regionUnitByName finds a district of the region by its Chinese name.
+export function regionUnitByName(name) {
+  return [region.target, ...region.created, ...region.abolished, ...region.moves.flatMap((m) => [m.from, m.to])].find((u) => u?.name === name) ?? null;
+}
