@@ -191,6 +191,16 @@ function wire() {
     applyLanguage();
     writeHash();
   });
+  // Popups fit the map: at most its size less a margin, and panned into
+  // view again when their details open.
+  map.on('popupopen', (e) => {
+    const size = map.getSize();
+    // The popup's frame adds about 44 px to its content's width.
+    e.popup.options.maxWidth = Math.min(340, size.x - 90);
+    e.popup.options.maxHeight = Math.min(300, size.y - 100);
+    e.popup.update();
+    e.popup.getElement()?.addEventListener('toggle', () => e.popup.update(), true);
+  });
   map.on('moveend', writeHash);
   map.on('zoomend', () => (mapEl.dataset.zoom = String(map.getZoom())));
   mapEl.dataset.zoom = String(map.getZoom());
@@ -232,6 +242,8 @@ async function start() {
   // On a phone the layer list starts closed so that the map and the answer
   // get the screen.
   if (window.matchMedia('(max-width: 700px)').matches) document.querySelector('details.layers').open = false;
+  // Leaflet must know the map's size again when the sheet opens or closes.
+  new ResizeObserver(() => map.invalidateSize({ pan: false })).observe(mapEl);
   applyWhenButtons();
   applyLanguage();
   writeHash();

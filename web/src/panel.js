@@ -13,11 +13,19 @@ let panel = null;
 let lookupSeq = 0;
 let pick = null;
 
+// openSheet opens or closes the bottom sheet of a phone (the side panel
+// on a wide screen is always open).
+export function openSheet(open) {
+  document.getElementById('sheet-toggle').setAttribute('aria-expanded', String(open));
+  document.querySelector('.side').dataset.sheet = open ? 'open' : 'closed';
+}
+
 // initPanel binds the panel to map m.
 export function initPanel(m) {
   map = m;
   panel = document.getElementById('panel');
   panel.addEventListener('click', onClick);
+  document.getElementById('sheet-toggle').addEventListener('click', (e) => openSheet(e.currentTarget.getAttribute('aria-expanded') !== 'true'));
 }
 
 function panelState(s) {
@@ -38,6 +46,8 @@ function showPanel(html, s) {
   panelState(s);
   panel.dataset.seq = String(lookupSeq);
   document.querySelector('.side').scrollTop = 0;
+  document.getElementById('sheet-body').scrollTop = 0;
+  openSheet(true);
 }
 
 function showPick(lat, lon) {
@@ -191,8 +201,8 @@ function renderAnswer() {
     ? `<h3>${esc(t('nearby'))}</h3><ul class="nearby">${nearby
         .slice(0, 8)
         .map(
-          (n) => `<li><button type="button" class="link" data-collection="${esc(n.collection)}" data-id="${esc(n.id)}">${nameHTML(n)}</button>
-            <small>${esc(t(`layer_${n.collection}`))} · ${esc(distance(n.distance_m))}</small></li>`,
+          (n) => `<li><span class="bullet" aria-hidden="true"></span><span class="item"><button type="button" class="link" data-collection="${esc(n.collection)}" data-id="${esc(n.id)}">${nameHTML(n)}</button>
+            <small>${esc(t(`layer_${n.collection}`))} · ${esc(distance(n.distance_m))}</small></span></li>`,
         )
         .join('')}</ul>`
     : '';
