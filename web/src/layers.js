@@ -20,10 +20,25 @@ const DRAWING = [
 ];
 const GENERIC = { kind: 'any' };
 
-const PALETTE = [
-  '#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22',
-  '#393b79', '#637939', '#8c6d31', '#7b4173', '#3182bd', '#e6550d', '#31a354', '#756bb1',
-];
+// OKABE_ITO is the colour-blind-safe palette of Okabe and Ito (2008),
+// without its yellow (too light on the map): categories get these colours
+// in order, so a layer shows at most eight of them.
+export const OKABE_ITO = ['#0072B2', '#009E73', '#CC79A7', '#D55E00', '#E69F00', '#56B4E9', '#000000'];
+
+// GROUPS puts the values of a category property into at most seven groups
+// of OKABE_ITO, in this order; a value missing here goes to "other".
+const GROUPS = {
+  projects: [
+    ['industry', ['industry', 'development area']],
+    ['tourism', ['tourism', 'culture', 'nature', 'nature and tourism', 'agriculture and tourism']],
+    ['education', ['education', 'education and research']],
+    ['care', ['health', 'elderly care']],
+    ['services', ['public services', 'programme']],
+    ['transport', ['transport']],
+  ],
+};
+const OTHER_COLOUR = '#7f7f7f';
+
 // COLOURS of the district kinds of state.districtKind and of the moves.
 export const COLOURS = {
   target: '#c62828',
@@ -106,14 +121,32 @@ export function applyBasemap() {
   else basemapLayer.remove();
 }
 
-// colourOf is the colour of a category value of a layer.
-export function colourOf(layerId, value) {
-  const list = categories[layerId] ?? [];
-  const i = list.indexOf(value);
-  return PALETTE[(i < 0 ? list.length : i) % PALETTE.length];
+// groupOf is the group of a category value of a layer: the value itself
+// for a layer without groups, 'other' for a value no group names.
+export function groupOf(layerId, value) {
+  const groups = GROUPS[layerId];
+  if (!groups) return value;
+  return groups.find(([, vs]) => vs.includes(value))?.[0] ?? 'other';
 }
 
-export const categoryValues = (id) => categories[id] ?? [];
+// colourOf is the colour of a category value of a layer: its group's.
+export function colourOf(layerId, value) {
+  const g = groupOf(layerId, value);
+  const list = categoryValues(layerId);
+  const i = list.indexOf(g);
+  if (g === 'other' || i < 0 || i >= OKABE_ITO.length) return OTHER_COLOUR;
+  return OKABE_ITO[i];
+}
+
+// categoryValues are the groups of layer id's category values seen so far,
+// in the order of GROUPS (else of first sight), 'other' last.
+export function categoryValues(id) {
+  const seen = new Set((categories[id] ?? []).map((v) => groupOf(id, v)));
+  const order = GROUPS[id]?.map(([g]) => g) ?? [...seen];
+  const out = order.filter((g) => seen.has(g) && g !== 'other');
+  if (seen.has('other')) out.push('other');
+  return out;
+}
 
 function featureStyle(layer, f) {
   const p = f.properties ?? {};
@@ -350,8 +383,17 @@ function drawOutline() {
   showLayer('districts', state.on.has('districts'));
 }
 
-// targetBounds are the bounds of the outline of the target district, if drawn.
-export const targetBounds = () => outline?.getBounds();
+// storyBounds are the bounds of the target district of the layout shown
+// and of every township that moves (those that left lie outside it after
+// the change, those that joined before it), once both layers are drawn.
+export function storyBounds() {
+  const b = outline?.getBounds();
+  if (!b?.isValid()) return null;
+  for (const [code, l] of index.townships ?? []) {
+    if (movement(code) && l.getBounds?.().isValid()) b.extend(l.getBounds());
+  }
+  return b;
+}
 
 // placeNames are the names of the districts, townships and seats drawn, for
 // the search's suggestions.
@@ -372,21 +414,36 @@ export function legendItems(id, valueName) {
     case 'districts':
       return state.when === 'before'
         ? [
+            sw(COLOURS.target, t('legendOutline', { date: currentDate() }), 'outline'),
             sw(COLOURS.target, unitLabel(region.target)),
             ...region.abolished.map((u, i) => sw(districtColour(`abolished-${i}`), t('legendAbolished', { name: unitLabel(u) }))),
             sw(COLOURS.other, t('legendOther')),
           ]
-        : [sw(COLOURS.target, unitLabel(region.target)), ...region.created.map((u) => sw(COLOURS.created, unitLabel(u))), sw(COLOURS.other, t('legendOther'))];
+        : [sw(COLOURS.target, t('legendOutline', { date: currentDate() }), 'outline'), sw(COLOURS.target, unitLabel(region.target)), ...region.created.map((u) => sw(COLOURS.created, unitLabel(u))), sw(COLOURS.other, t('legendOther'))];
     case 'townships':
-      return [sw(COLOURS.incoming, t('legendIncoming'), 'dashed'), sw(COLOURS.outgoing, t('legendOutgoing'), 'dashed'), sw(COLOURS.stay, t('legendStay')), sw(COLOURS.other, t('legendOtherTownship'))];
+      return [
+        sw(COLOURS.incoming, t('legendIncomingLine'), 'dashed'),
+        sw(COLOURS.outgoing, t('legendOutgoingLine'), 'dashed'),
+        sw(COLOURS.stay, t('legendTownshipFill'), 'fill'),
+        sw('#90a4ae', t('legendTownshipLine'), 'thin'),
+      ];
     case 'seats':
       return [sw(COLOURS.incoming, t('legendIncoming'), 'dot'), sw(COLOURS.outgoing, t('legendOutgoing'), 'dot'), sw(COLOURS.seat, t('layer_seats'), 'dot')];
     default: {
       const layer = LAYERS.find((l) => l.id === id);
-      const cls = layer.kind === 'point' ? 'dot' : layer.kind === 'line' ? 'line' : '';
-      return categoryValues(id).map((v) => sw(colourOf(id, v), valueName(v), cls));
+      const cls = layer.kind === 'point' ? 'dot' : layer.kind === 'line' ? 'line' : 'dashed';
+      const items = categoryValues(id).map((v) => sw(colourOf(id, GROUPS[id] ? groupMember(id, v) : v), GROUPS[id] ? t(`group_${v}`) : valueName(v), cls));
+      if (layer.kind === 'line') items.push(sw('#455a64', t('legendSchematicLine'), 'line note'));
+      if (id === 'planning-zones') items.push(sw('#455a64', t('legendSchematicArea'), 'dashed note'));
+      if (id === 'projects') items.push(sw('#455a64', t('legendSchematicPoint'), 'dot note'));
+      return items;
     }
   }
+}
+
+// groupMember is a value of group g of layer id (to colour its swatch).
+function groupMember(id, g) {
+  return GROUPS[id].find(([x]) => x === g)?.[1][0] ?? g;
 }
 
 // unitLabel is the short name of a district in the legend: 北碚区 in

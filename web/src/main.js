@@ -87,12 +87,16 @@ function applyTitle() {
   document.getElementById('title').textContent = title;
 }
 
-// fitTarget fits the map to the outline of the target district.
+// fitStory fits the map, once, to the target district and every township
+// that moves, when the permalink gives no view.
 let fitted = false;
-function fitTarget() {
+const drawnOnce = new Set();
+function fitStory(id) {
+  drawnOnce.add(id);
+  if (fitted || initial.view || !drawnOnce.has('districts') || !drawnOnce.has('townships')) return;
   fitted = true;
-  const b = layers.targetBounds();
-  if (b?.isValid()) map.fitBounds(b, { padding: [10, 10], animate: false });
+  const b = layers.storyBounds();
+  if (b) map.fitBounds(b, { padding: [12, 12], animate: false });
 }
 
 function fillPlaces() {
@@ -109,7 +113,7 @@ async function drawAll() {
   setStatus('loading');
   const r = await layers.drawAll(popupHTML, (id) => {
     renderLegend(id);
-    if (id === 'districts' && !initial.view && !fitted) fitTarget();
+    fitStory(id);
   });
   if (!r) return;
   if (r.failed.length) setStatus('loadFailed', r);
