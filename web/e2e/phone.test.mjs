@@ -117,7 +117,7 @@ describe('phone', () => {
               return p.top >= m.top - 0.5 && p.left >= m.left - 0.5 && p.right <= m.right + 0.5 && p.bottom <= m.bottom + 0.5;
             },
             null,
-            { timeout: 5000 },
+            { timeout: 10_000 },
           )
           .then(() => true, () => false);
         const rects = await page.evaluate(() => [document.querySelector('.leaflet-popup').getBoundingClientRect().toJSON(), document.getElementById('map').getBoundingClientRect().toJSON()]);

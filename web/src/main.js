@@ -22,7 +22,7 @@ import { fetchConfig } from './api.js';
 import { parseHash, writeHash as writeURL, isOwnHash } from './urlstate.js';
 import * as layers from './layers.js';
 import { initLayerList, renderLayerList, renderLegend } from './legend.js';
-import { initPanel, lookupPoint, search, repeat, relocalize } from './panel.js';
+import { initPanel, lookupPoint, search, repeat, relocalize, showMessage } from './panel.js';
 import { popupHTML } from './popups.js';
 import { wgs84ToGcj02 } from './gcj02.js';
 
@@ -58,7 +58,9 @@ function applyZoomControl() {
 function writeHash() {
   const c = map.getCenter();
   const shown = [...(state.basemap ? ['basemap'] : []), ...layers.layerIds().filter((id) => state.on.has(id))];
-  writeURL({ zoom: map.getZoom(), lat: c.lat, lon: c.lng }, state.when, shown, state.lang);
+  const l = state.last;
+  const answer = l?.q ? { q: l.q } : l && Number.isFinite(l.lat) ? { at: { lat: l.lat, lon: l.lon } } : null;
+  writeURL({ zoom: map.getZoom(), lat: c.lat, lon: c.lng }, state.when, shown, state.lang, answer);
 }
 
 // setStatus shows the message key with args in the status line, and keeps
@@ -221,8 +223,11 @@ function wire() {
       renderLayerList();
     }
     if (h.when && h.when !== state.when) setWhen(h.when);
+    if (h.q && h.q !== state.last?.q) search(h.q);
+    else if (h.at && (h.at.lat !== state.last?.lat || h.at.lon !== state.last?.lon)) lookupPoint(h.at.lat, h.at.lon);
     writeHash();
   });
+  document.getElementById('locate').addEventListener('click', locate);
 }
 
 async function start() {
@@ -240,7 +245,7 @@ async function start() {
   if (state.config.basemap && initial.layers == null) state.basemap = true;
   if (initial.layers) layers.applyHashLayers(initial.layers);
   else layers.applyBasemap();
-  initPanel(map);
+  initPanel(map, writeHash);
   initLayerList(writeHash);
   wire();
   // On a phone the layer list starts closed so that the map and the answer
@@ -253,6 +258,28 @@ async function start() {
   writeHash();
   applyConfig();
   drawAll();
+  // A shared answer: the address searched, or the point looked up.
+  if (initial.q) search(initial.q);
+  else if (initial.at) lookupPoint(initial.at.lat, initial.at.lon);
+}
+
+// locate looks up where the device is, with the Geolocation API (asked
+// only on a click: the browser asks the user first).
+function locate() {
+  if (!navigator.geolocation) {
+    showMessage('locateFailed', { detail: t('locateUnsupported') });
+    return;
+  }
+  showMessage('locating', {}, 'loading');
+  navigator.geolocation.getCurrentPosition(
+    (p) => {
+      const { latitude: lat, longitude: lon } = p.coords;
+      map.setView([lat, lon], Math.max(map.getZoom(), 13));
+      lookupPoint(lat, lon);
+    },
+    (e) => showMessage('locateFailed', { detail: t(e.code === 1 ? 'locateDenied' : 'locateUnavailable') }),
+    { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+  );
 }
 
 start();

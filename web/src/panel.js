@@ -10,6 +10,7 @@ import { wgs84ToGcj02 } from './gcj02.js';
 
 let map = null;
 let panel = null;
+let changed = () => {};
 let lookupSeq = 0;
 let pick = null;
 
@@ -20,9 +21,11 @@ export function openSheet(open) {
   document.querySelector('.side').dataset.sheet = open ? 'open' : 'closed';
 }
 
-// initPanel binds the panel to map m.
-export function initPanel(m) {
+// initPanel binds the panel to map m; onChange runs when the answer shown
+// changes (to write the permalink).
+export function initPanel(m, onChange) {
   map = m;
+  changed = onChange;
   panel = document.getElementById('panel');
   panel.addEventListener('click', onClick);
   document.getElementById('sheet-toggle').addEventListener('click', (e) => openSheet(e.currentTarget.getAttribute('aria-expanded') !== 'true'));
@@ -125,6 +128,21 @@ export function relocalize() {
 function renderError(key, args) {
   state.last = { ...(state.last ?? {}), error: { key, args } };
   showPanel(`<p class="error" role="alert">${textHTML(t(key, args))}</p>`, 'error');
+  changed();
+}
+
+// showMessage shows the message key in the panel as the latest answer
+// (state 'error' unless given): the geolocation's progress and failures.
+export function showMessage(key, args, s = 'error') {
+  ++lookupSeq;
+  if (s === 'loading') {
+    panel.innerHTML = `<p class="hint">${esc(t(key, args))}</p>`;
+    panelState('loading');
+    return;
+  }
+  state.last = { error: { key, args } };
+  hidePick();
+  renderError(key, args);
 }
 
 function distance(m) {
@@ -218,9 +236,33 @@ function renderAnswer() {
   showPanel(
     `<h2>${esc(t('resultTitle'))}</h2>
     <button type="button" class="close" aria-label="${esc(t('close'))}">×</button>
-    <dl class="answer">${rows.join('')}</dl>${notice}${matchedHTML}${nearbyHTML}${coords}`,
+    <dl class="answer">${rows.join('')}</dl>${notice}${matchedHTML}${nearbyHTML}${coords}
+    <p class="share-row"><button type="button" class="share">${esc(t('copyLink'))}</button> <span class="share-status" role="status"></span></p>`,
     'done',
   );
+  changed();
+}
+
+// copyLink puts the permalink of the answer on the clipboard, or, where
+// the browser does not allow it, shows it selected for the user to copy.
+async function copyLink(b) {
+  const status = panel.querySelector('.share-status');
+  try {
+    await navigator.clipboard.writeText(location.href);
+    status.textContent = t('copied');
+  } catch {
+    status.textContent = t('copyFallback');
+    let input = panel.querySelector('.share-url');
+    if (!input) {
+      input = document.createElement('input');
+      input.className = 'share-url';
+      input.readOnly = true;
+      input.setAttribute('aria-label', t('copyLink'));
+      b.parentElement.after(input);
+    }
+    input.value = location.href;
+    input.select();
+  }
 }
 
 function onClick(e) {
@@ -232,7 +274,12 @@ function onClick(e) {
     panel.innerHTML = `<p class="hint">${esc(t('hint'))}</p>`;
     panelState('idle');
     hidePick();
+    changed();
     map.getContainer().focus();
+    return;
+  }
+  if (b.classList.contains('share')) {
+    copyLink(b);
     return;
   }
   const l = featureLayer(b.dataset.collection, b.dataset.id);
