@@ -18,6 +18,7 @@ export function renderLayerList() {
     div.className = 'layer';
     div.dataset.layer = id;
     const checked = id === 'basemap' ? state.basemap : state.on.has(id);
+    div.dataset.on = checked ? '1' : '0';
     // renderLegend adds the feature count.
     div.innerHTML = `<label><input type="checkbox" data-layer="${esc(id)}" ${checked ? 'checked' : ''}>
       <span>${esc(t(id === 'basemap' ? 'basemap' : `layer_${id}`))}</span></label>
@@ -51,6 +52,7 @@ export function initLayerList(onChange) {
   list().addEventListener('change', (e) => {
     const id = e.target.dataset?.layer;
     if (!id) return;
+    e.target.closest('.layer').dataset.on = e.target.checked ? '1' : '0';
     if (id === 'basemap') {
       state.basemap = e.target.checked;
       applyBasemap();

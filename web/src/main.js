@@ -87,6 +87,31 @@ function applyTitle() {
   const title = t(state.when === 'before' ? 'titleBefore' : 'title');
   document.title = title;
   document.getElementById('title').textContent = title;
+  document.getElementById('print-line').textContent = t(state.when === 'before' ? 'printBefore' : 'printAfter', { date: currentDate() });
+}
+
+// Printing: the legend must be open to be printed, and Leaflet must draw
+// for the map's printed size, showing at least what the screen showed;
+// all is put back afterwards.
+let beforePrintState = null;
+function beforePrint() {
+  const d = document.querySelector('details.layers');
+  beforePrintState = { open: d.open, center: map.getCenter(), zoom: map.getZoom() };
+  const shown = map.getBounds();
+  d.open = true;
+  // The map takes its printed size now (html.printing), before the
+  // browser lays the page out for print.
+  document.documentElement.classList.add('printing');
+  map.invalidateSize({ pan: false });
+  map.fitBounds(shown, { animate: false });
+}
+function afterPrint() {
+  if (!beforePrintState) return;
+  document.querySelector('details.layers').open = beforePrintState.open;
+  document.documentElement.classList.remove('printing');
+  map.invalidateSize({ pan: false });
+  map.setView(beforePrintState.center, beforePrintState.zoom, { animate: false });
+  beforePrintState = null;
 }
 
 // fitStory fits the map, once, to the target district and every township
@@ -228,6 +253,9 @@ function wire() {
     writeHash();
   });
   document.getElementById('locate').addEventListener('click', locate);
+  document.getElementById('print').addEventListener('click', () => window.print());
+  window.addEventListener('beforeprint', beforePrint);
+  window.addEventListener('afterprint', afterPrint);
 }
 
 async function start() {
