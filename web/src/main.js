@@ -8,7 +8,9 @@
 //   urlstate.js  the permalink in the hash
 //   layers.js    the layers on the map, the outline, the legend's swatches
 //   legend.js    the layer list with its legends
-//   panel.js     the lookup panel, search and popups
+//   panel.js     the lookup panel and search
+//   popups.js    the popups of features, in words
+//   batch.js     the spreadsheet (CSV) lookup
 //   i18n.js      every text in both languages
 //
 // Nothing is fetched from another host (the server's Content-Security-
@@ -24,6 +26,7 @@ import * as layers from './layers.js';
 import { initLayerList, renderLayerList, renderLegend } from './legend.js';
 import { initPanel, lookupPoint, search, repeat, relocalize, showMessage } from './panel.js';
 import { popupHTML } from './popups.js';
+import { initBatch, relocalizeBatch } from './batch.js';
 import { wgs84ToGcj02 } from './gcj02.js';
 
 performance.mark('app:start');
@@ -182,6 +185,7 @@ function applyLanguage() {
   relocalize();
   renderStatus();
   renderSources();
+  relocalizeBatch();
   document.documentElement.dataset.lang = state.lang;
 }
 
@@ -275,6 +279,7 @@ async function start() {
   else layers.applyBasemap();
   initPanel(map, writeHash);
   initLayerList(writeHash);
+  initBatch();
   wire();
   // On a phone the layer list starts closed so that the map and the answer
   // get the screen.
