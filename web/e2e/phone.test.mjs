@@ -107,7 +107,10 @@ describe('phone', () => {
           });
         }, f);
         const summary = page.locator('.leaflet-popup-content details summary');
-        if (await summary.count()) await summary.click();
+        if (await summary.count()) {
+          await summary.click();
+          assert.equal(await page.$eval('.leaflet-popup-content details', (d) => d.open), true, 'the details stay open');
+        }
         // Leaflet pans the map to fit the popup; wait for that state.
         const inside = await page
           .waitForFunction(

@@ -312,6 +312,10 @@ function build(layer, data, popup) {
     pointToLayer: (f, ll) => L.circleMarker(ll, { pane: `layer-${layer.id}`, bubblingMouseEvents: false, ...featureStyle(layer, f) }),
     onEachFeature: (f, l) => {
       byId.set(String(f.id), l);
+      // Chromium puts every interactive SVG path in the Tab order: 160-odd
+      // unnamed stops inside the map. Keyboard users look up the centre
+      // with Enter and reach features through the answer's nearby list.
+      l.on('add', () => l.getElement?.()?.setAttribute('tabindex', '-1'));
       l.bindPopup(() => popup(layer, f), { maxWidth: 340, maxHeight: 300, autoPanPadding: [20, 20] });
       l.on('click', clicked);
       const at = layer.id === 'districts' || layer.id === 'townships' ? labelPoint(f.geometry) : null;

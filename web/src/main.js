@@ -180,6 +180,7 @@ function applyLanguage() {
   // The language button names the other language, in that language.
   document.getElementById('lang').lang = state.lang === 'en' ? 'zh-CN' : 'en';
   layers.relabel();
+  map.closePopup(); // its text is in the other language
   applyZoomControl();
   renderLayerList();
   relocalize();
@@ -229,12 +230,29 @@ function wire() {
   // Popups fit the map: at most its size less a margin, and panned into
   // view again when their details open.
   map.on('popupopen', (e) => {
+    const p = e.popup;
     const size = map.getSize();
     // The popup's frame adds about 44 px to its content's width.
-    e.popup.options.maxWidth = Math.min(340, size.x - 90);
-    e.popup.options.maxHeight = Math.min(300, size.y - 100);
-    e.popup.update();
-    e.popup.getElement()?.addEventListener('toggle', () => e.popup.update(), true);
+    p.options.maxWidth = Math.min(340, size.x - 90);
+    p.options.maxHeight = Math.min(300, size.y - 100);
+    // While open, the content is a fixed element, so that update() (for
+    // the size, and when the details open) keeps the details' state;
+    // closed, it is the function again, for the next open's language.
+    const content = p.getContent();
+    if (typeof content === 'function') {
+      p.made = content;
+      const box = document.createElement('div');
+      box.innerHTML = content(p);
+      p.setContent(box.firstElementChild ?? box);
+    }
+    p.update();
+    if (!p.listening) {
+      p.listening = true;
+      p.getElement()?.addEventListener('toggle', () => p.update(), true);
+    }
+  });
+  map.on('popupclose', (e) => {
+    if (e.popup.made) e.popup.setContent(e.popup.made);
   });
   map.on('moveend', writeHash);
   map.on('zoomend', () => (mapEl.dataset.zoom = String(map.getZoom())));
