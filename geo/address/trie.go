@@ -1,0 +1,57 @@
+package address
+
+import "unicode/utf8"
+
+// trie holds the keys of an index by rune: edges are one map keyed by
+// (node, rune), so that a walk costs one map look-up per rune and no
+// allocation.
+type trie struct {
+	edges map[uint64]int32
+	hits  [][]hit // by node; node 0 is the root
+}
+
+func (t *trie) init() {
+	t.edges = map[uint64]int32{}
+	t.hits = [][]hit{nil}
+}
+
+func edge(node int32, r rune) uint64 { return uint64(node)<<32 | uint64(uint32(r)) }
+
+// add stores h under key, once per (unit, kind): the best weight wins.
+func (t *trie) add(key string, h hit) {
+	n := int32(0)
+	for _, r := range key {
+		next, ok := t.edges[edge(n, r)]
+		if !ok {
+			next = int32(len(t.hits))
+			t.hits = append(t.hits, nil)
+			t.edges[edge(n, r)] = next
+		}
+		n = next
+	}
+	for i, o := range t.hits[n] {
+		if o.unit == h.unit {
+			if h.weight > o.weight {
+				t.hits[n][i] = h
+			}
+			return
+		}
+	}
+	t.hits[n] = append(t.hits[n], h)
+}
+
+// walk calls fn with the byte length and hits of every key that is a
+// prefix of s, shortest first.
+func (t *trie) walk(s string, fn func(n int, hs []hit)) {
+	n := int32(0)
+	for i, r := range s {
+		next, ok := t.edges[edge(n, r)]
+		if !ok {
+			return
+		}
+		n = next
+		if hs := t.hits[n]; len(hs) > 0 {
+			fn(i+utf8.RuneLen(r), hs)
+		}
+	}
+}
