@@ -16,9 +16,9 @@ import (
 
 // addressCase is one row of testdata/addresses.tsv.
 type addressCase struct {
-	line                                                          int
+	line                                                           int
 	class, text, date, status, district, after, before, town, prec string
-	notice                                                        string
+	notice                                                         string
 }
 
 func readAddressCases(t testing.TB) []addressCase {

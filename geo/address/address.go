@@ -78,11 +78,11 @@ type Kind uint8
 
 // Kinds of match, best first.
 const (
-	Full    Kind = iota + 1 // the name with its suffix, or an alias
-	Short                   // the name without its suffix (统景)
-	Pinyin                  // pinyin or English
-	Former                  // a name the unit no longer has
-	Typo                    // the name with one character wrong, unique under its parent
+	Full   Kind = iota + 1 // the name with its suffix, or an alias
+	Short                  // the name without its suffix (统景)
+	Pinyin                 // pinyin or English
+	Former                 // a name the unit no longer has
+	Typo                   // the name with one character wrong, unique under its parent
 )
 
 var kindNames = [...]string{"", "name", "short name", "pinyin or English name", "former name", "one character corrected"}
@@ -108,6 +108,7 @@ type hit struct {
 // immutable and safe for concurrent use.
 type Index struct {
 	units    []Unit
+	folded   []string // Fold of each unit's name
 	byID     map[string]int32
 	anc      [][]int32 // each unit's ancestors, itself excluded, sorted
 	children [][]int32
@@ -168,6 +169,10 @@ func NewIndex(units []Unit, home string) (*Index, error) {
 		return nil, err
 	}
 	x.convert = cc.Convert
+	x.folded = make([]string, len(units))
+	for i := range units {
+		x.folded[i] = Fold(units[i].Name)
+	}
 	x.trie.init()
 	for i := range units {
 		x.addKeys(int32(i))
@@ -240,25 +245,33 @@ func (x *Index) addKeys(i int32) {
 	if placeholderCity(u) {
 		return
 	}
-	add := func(key string, kind Kind, han int) {
-		if key == "" {
-			return
+	add := func(key string, kind Kind, weight float64) {
+		if key != "" {
+			x.trie.add(key, hit{unit: i, kind: kind, weight: weight})
 		}
-		x.trie.add(key, hit{unit: i, kind: kind, weight: float64(han) * kindWeight[kind]})
 	}
+	w := func(kind Kind, han int) float64 { return float64(han) * kindWeight[kind] }
+	// A name in pinyin or English weighs as much as the Chinese form it
+	// stands for, times the pinyin weight.
+	pw := func(kind Kind, han int) float64 { return w(kind, han) * kindWeight[Pinyin] }
+	full := Fold(u.Name)
+	fullHan := max(hanCount(full), 1)
+	_, fullSuffix := cutSuffix(full, u.Level)
+	stemHan := hanCount(strings.TrimSuffix(full, fullSuffix))
 	names := append([]string{u.Name}, u.Aliases...)
 	for n, name := range names {
 		f := Fold(name)
 		han := hanCount(f)
 		if han == 0 {
-			han = syllables(f)
+			add(f, Pinyin, pw(Full, fullHan))
+			continue
 		}
-		add(f, Full, han)
+		add(f, Full, w(Full, han))
 		stem, suffix := cutSuffix(f, u.Level)
 		if stem != f && utf8.RuneCountInString(stem) >= 2 {
-			add(stem, Short, hanCount(stem))
+			add(stem, Short, w(Short, hanCount(stem)))
 		}
-		if n > 0 || u.NoPinyin || hanCount(f) == 0 {
+		if n > 0 || u.NoPinyin {
 			continue
 		}
 		// Pinyin of the short form, alone and with the suffix's pinyin and
@@ -266,34 +279,40 @@ func (x *Index) addKeys(i int32) {
 		hs := hanCount(stem)
 		for _, p := range pinyinOf(stem) {
 			if hs >= 2 && u.Level != Village {
-				add(p, Pinyin, hs-1) // a bare short form in pinyin is a weak sign
+				add(p, Pinyin, pw(Short, hs))
 			}
 			for _, s := range suffixWords(suffix, u.Level) {
-				add(p+s, Pinyin, hanCount(f))
+				add(p+s, Pinyin, pw(Full, han))
 			}
 		}
 	}
 	if u.NameEn != "" {
 		f := Fold(u.NameEn)
-		add(f, Pinyin, max(hanCount(Fold(u.Name)), 2))
+		add(f, Pinyin, pw(Full, fullHan))
 		for _, s := range enSuffixes {
 			if stem, ok := strings.CutSuffix(f, s); ok && len(stem) >= 4 {
-				add(stem, Pinyin, max(hanCount(Fold(u.Name))-1, 1))
+				add(stem, Pinyin, pw(Short, max(stemHan, 1)))
 				break
 			}
 		}
 	}
 	for _, name := range u.Former {
 		f := Fold(name)
-		add(f, Former, hanCount(f))
+		add(f, Former, w(Former, hanCount(f)))
 	}
+}
+
+// isHan reports whether r is a Han character, testing the main block of
+// CJK Unified Ideographs before the full table.
+func isHan(r rune) bool {
+	return r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && unicode.Is(unicode.Han, r)
 }
 
 // hanCount counts the Han characters of s.
 func hanCount(s string) int {
 	n := 0
 	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
+		if isHan(r) {
 			n++
 		}
 	}
@@ -326,7 +345,7 @@ func Fold(s string) string {
 	for _, r := range s {
 		var rs []rune
 		switch {
-		case r < utf8.RuneSelf || unicode.Is(unicode.Han, r):
+		case r < utf8.RuneSelf || isHan(r):
 			rs = []rune{r}
 		default:
 			n := utf8.EncodeRune(one[:], r)
@@ -490,6 +509,7 @@ func (x *Index) parse(s string) Result {
 	sort.SliceStable(res.Chain, func(i, j int) bool {
 		return x.units[res.Chain[i].Unit].Level < x.units[res.Chain[j].Unit].Level
 	})
+	x.extendTypos(s, res.Chain, &res.Notes)
 	for _, m := range res.Chain {
 		if m.Kind == Former {
 			res.Notes = append(res.Notes, fmt.Sprintf("%s is not a current name; read as %s", m.Text, x.units[m.Unit].Name))
@@ -501,7 +521,7 @@ func (x *Index) parse(s string) Result {
 		top := res.Candidates[0]
 		var also []string
 		for _, c := range res.Candidates[1:] {
-			if c.Score >= top.Score-homeBonus-1e-9 && !x.Within(c.Unit, x.units[x.home].ID) {
+			if c.Score >= top.Score-homeBonus-0.1 && !x.Within(c.Unit, x.units[x.home].ID) {
 				also = append(also, x.Path(c.Unit))
 			}
 		}
@@ -513,11 +533,16 @@ func (x *Index) parse(s string) Result {
 	return res
 }
 
+// bonus is what a reading ending in unit u gains beyond its characters:
+// homeBonus inside the home unit, and a hundredth per level so that the
+// finer of two equal readings wins (礼嘉街道 over 北部新区 in
+// 北部新区礼嘉街道, where the two do not chain).
 func (x *Index) bonus(u int32) float64 {
+	b := float64(x.units[u].Level) / 100
 	if x.fits(x.home, u) || u == x.home {
-		return homeBonus
+		b += homeBonus
 	}
-	return 0
+	return b
 }
 
 // roadSuffixes are the characters after which a short form names a road,
@@ -678,25 +703,53 @@ func (x *Index) typos(s string, items []item, end int) []item {
 		var found []int32
 		var foundLen int
 		for _, c := range x.descendants(it.hit.unit) {
-			if n, ok := oneOff(gap, Fold(x.units[c].Name)); ok {
+			if n, ok := oneOff(gap, x.folded[c]); ok {
 				found = append(found, c)
 				foundLen = n
 			}
 		}
 		if len(found) == 1 {
 			u := found[0]
-			out = append(out, item{start: it.end, end: it.end + foundLen, hit: hit{unit: u, kind: Typo, weight: float64(hanCount(Fold(x.units[u].Name))) * kindWeight[Typo]}, prev: -1})
+			out = append(out, item{start: it.end, end: it.end + foundLen, hit: hit{unit: u, kind: Typo, weight: float64(hanCount(x.folded[u])) * kindWeight[Typo]}, prev: -1})
 		}
 	}
 	return out
+}
+
+// extendTypos extends a match of a unit by a short form or an alias over
+// the unit's full name with one character wrong (龙凤 in 龙凤乔街道 read
+// as 龙凤桥街道), when the text up to the next match allows it.
+func (x *Index) extendTypos(s string, chain []Match, notes *[]string) {
+	for k := range chain {
+		m := &chain[k]
+		name := x.folded[m.Unit]
+		if m.Text == name || m.Kind == Pinyin {
+			continue
+		}
+		limit := len(s)
+		for _, o := range chain {
+			if o.Start >= m.End && o.Start < limit {
+				limit = o.Start
+			}
+		}
+		if n, ok := oneOff(s[m.Start:limit], name); ok {
+			*notes = append(*notes, fmt.Sprintf("%s read as %s (one character corrected)", s[m.Start:m.Start+n], x.units[m.Unit].Name))
+			m.End, m.Text, m.Kind = m.Start+n, s[m.Start:m.Start+n], Typo
+		}
+	}
 }
 
 func forwardOrder(chain []item) bool {
 	return len(chain) < 2 || chain[0].start < chain[1].start
 }
 
-// descendants returns the children and grandchildren of unit i.
+// descendants returns the children of unit i, and for a province or a
+// city the grandchildren too (重庆市 → 市辖区 → 北碚区: the city level is
+// never written for a municipality).
 func (x *Index) descendants(i int32) []int32 {
+	if x.units[i].Level > City {
+		return x.children[i]
+	}
 	out := slices.Clone(x.children[i])
 	for _, c := range x.children[i] {
 		out = append(out, x.children[c]...)
@@ -707,25 +760,28 @@ func (x *Index) descendants(i int32) []int32 {
 // oneOff reports whether gap starts with name with exactly one character
 // changed, not the last, and returns the byte length of that prefix.
 func oneOff(gap, name string) (int, bool) {
-	nr := []rune(name)
-	if len(nr) < 3 {
+	if len(gap) < len(name)-utf8.UTFMax || utf8.RuneCountInString(name) < 3 {
 		return 0, false
 	}
-	diff, n, k := 0, 0, 0
-	for _, r := range gap {
-		if k == len(nr) {
-			break
+	diff, n := 0, 0
+	for len(name) > 0 {
+		g, gs := utf8.DecodeRuneInString(gap[n:])
+		if gs == 0 {
+			return 0, false
 		}
-		if r != nr[k] {
-			if k == len(nr)-1 {
+		r, rs := utf8.DecodeRuneInString(name)
+		name = name[rs:]
+		if g != r {
+			if name == "" {
+				return 0, false // the suffix must be right
+			}
+			if diff++; diff > 1 {
 				return 0, false
 			}
-			diff++
 		}
-		n += utf8.RuneLen(r)
-		k++
+		n += gs
 	}
-	return n, k == len(nr) && diff == 1
+	return n, diff == 1
 }
 
 // gaps returns the parts of s outside the matches.
