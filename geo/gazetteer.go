@@ -804,9 +804,10 @@ type Suggestion struct {
 	Score     float64 `json:"score"`
 }
 
-// Suggest returns up to limit readings of text for a search box, best
-// first: the candidates of the parse, inside Chongqing only. It returns the
-// errors of checkAddress.
+// Suggest returns up to limit names for a search box, best first: the
+// readings of text (the parse's candidates), then the names that begin
+// with text — units, villages, former and informal names, features of the
+// layers — inside Chongqing only. It returns the errors of checkAddress.
 func (g *Gazetteer) Suggest(text string, limit int) ([]Suggestion, error) {
 	if err := checkAddress(text); err != nil {
 		return nil, err
@@ -814,21 +815,26 @@ func (g *Gazetteer) Suggest(text string, limit int) ([]Suggestion, error) {
 	if g.err != nil {
 		return nil, fmt.Errorf("geo: the gazetteer could not be built: %w", g.err)
 	}
-	r := g.idx.Parse(text)
 	var out []Suggestion
-	for _, c := range r.Candidates {
-		if len(out) == limit {
-			break
+	seen := map[int]bool{}
+	add := func(i int, score float64) {
+		u := g.idx.Unit(i)
+		if seen[i] || len(out) == limit || !g.idx.Within(i, homeID) && !strings.HasPrefix(u.ID, "feature:") {
+			return
 		}
-		u := g.idx.Unit(c.Unit)
-		if !g.idx.Within(c.Unit, homeID) && !strings.HasPrefix(u.ID, "feature:") {
-			continue
-		}
+		seen[i] = true
 		code := u.ID
 		if !isCode(code) {
 			code = ""
 		}
-		out = append(out, Suggestion{Name: u.Name, Code: code, Precision: g.precision(c.Unit), Path: g.idx.Path(c.Unit), Score: c.Score})
+		out = append(out, Suggestion{Name: u.Name, Code: code, Precision: g.precision(i), Path: g.idx.Path(i), Score: score})
+	}
+	r := g.idx.Parse(text)
+	for _, c := range r.Candidates {
+		add(c.Unit, c.Score)
+	}
+	for _, i := range g.idx.Complete(text, limit) {
+		add(i, 0)
 	}
 	return out, nil
 }

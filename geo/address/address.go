@@ -808,3 +808,34 @@ func gaps(s string, ms []Match) []string {
 	}
 	return out
 }
+
+// Complete returns up to limit units whose names (or pinyin) begin with
+// text, units inside the home unit first, nearer completions (shorter
+// keys) before longer ones, for a search box that suggests as one types.
+func (x *Index) Complete(text string, limit int) []int {
+	prefix := Fold(text)
+	if prefix == "" || limit <= 0 {
+		return nil
+	}
+	var home, other []int
+	seen := map[int32]bool{}
+	x.trie.complete(prefix, func(hs []hit) bool {
+		for _, h := range hs {
+			if seen[h.unit] {
+				continue
+			}
+			seen[h.unit] = true
+			if x.bonus(h.unit) >= homeBonus {
+				home = append(home, int(h.unit))
+			} else {
+				other = append(other, int(h.unit))
+			}
+		}
+		return len(home) < limit && len(seen) < 50*limit
+	})
+	out := append(home, other...)
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}

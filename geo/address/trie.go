@@ -7,12 +7,14 @@ import "unicode/utf8"
 // allocation.
 type trie struct {
 	edges map[uint64]int32
-	hits  [][]hit // by node; node 0 is the root
+	hits  [][]hit   // by node; node 0 is the root
+	kids  [][]int32 // by node: its children, for completion
 }
 
 func (t *trie) init() {
 	t.edges = map[uint64]int32{}
 	t.hits = [][]hit{nil}
+	t.kids = [][]int32{nil}
 }
 
 func edge(node int32, r rune) uint64 { return uint64(node)<<32 | uint64(uint32(r)) }
@@ -25,6 +27,8 @@ func (t *trie) add(key string, h hit) {
 		if !ok {
 			next = int32(len(t.hits))
 			t.hits = append(t.hits, nil)
+			t.kids = append(t.kids, nil)
+			t.kids[n] = append(t.kids[n], next)
 			t.edges[edge(n, r)] = next
 		}
 		n = next
@@ -53,5 +57,26 @@ func (t *trie) walk(s string, fn func(n int, hs []hit)) {
 		if hs := t.hits[n]; len(hs) > 0 {
 			fn(i+utf8.RuneLen(r), hs)
 		}
+	}
+}
+
+// complete calls fn with the hits of the keys that begin with prefix,
+// nearest (shortest) keys first, until fn returns false.
+func (t *trie) complete(prefix string, fn func(hs []hit) bool) {
+	n := int32(0)
+	for _, r := range prefix {
+		next, ok := t.edges[edge(n, r)]
+		if !ok {
+			return
+		}
+		n = next
+	}
+	queue := []int32{n}
+	for len(queue) > 0 {
+		n, queue = queue[0], queue[1:]
+		if hs := t.hits[n]; len(hs) > 0 && !fn(hs) {
+			return
+		}
+		queue = append(queue, t.kids[n]...)
 	}
 }
