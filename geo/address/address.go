@@ -275,13 +275,19 @@ func (x *Index) addKeys(i int32) {
 			continue
 		}
 		// Pinyin of the short form, alone and with the suffix's pinyin and
-		// English words.
+		// English words; outside the home unit, below the city level, only
+		// with the English word (chaoyangdistrict), which is what English
+		// addresses of elsewhere write, and keeps the index small.
 		hs := hanCount(stem)
+		words := suffixWords(suffix, u.Level)
+		if u.Level > City && !x.fits(x.home, i) && len(words) > 1 {
+			words = words[1:2]
+		}
 		for _, p := range pinyinOf(stem) {
 			if hs >= 2 && u.Level != Village {
 				add(p, Pinyin, pw(Short, hs))
 			}
-			for _, s := range suffixWords(suffix, u.Level) {
+			for _, s := range words {
 				add(p+s, Pinyin, pw(Full, han))
 			}
 		}

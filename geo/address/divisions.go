@@ -6,7 +6,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"sync"
 )
 
 //go:embed divisions/*.csv divisions/landmarks.tsv
@@ -20,6 +22,23 @@ var divisionFiles embed.FS
 // as people write it (印盒村, 温泉社区), the full committee name as an
 // alias.
 func Divisions() ([]Unit, error) {
+	us, err := divisions()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Unit, len(us))
+	for i, u := range us {
+		u.Parents = slices.Clone(u.Parents)
+		u.Aliases = slices.Clone(u.Aliases)
+		u.Former = slices.Clone(u.Former)
+		out[i] = u
+	}
+	return out, nil
+}
+
+// divisions reads the embedded tables once per process (they are a
+// table); Divisions hands out copies.
+var divisions = sync.OnceValues(func() ([]Unit, error) {
 	var out []Unit
 	files := []struct {
 		name      string
@@ -58,7 +77,7 @@ func Divisions() ([]Unit, error) {
 		}
 	}
 	return out, nil
-}
+})
 
 func readCSV(name string) ([][]string, error) {
 	b, err := divisionFiles.ReadFile("divisions/" + name)

@@ -62,8 +62,10 @@ func suffixWords(suffix string, l Level) []string {
 		return []string{"shi", "city"}
 	case "自治区":
 		return []string{"zizhiqu"}
-	case "区", "新区":
-		return []string{"qu", "district", "xinqu", "newarea"}
+	case "区":
+		return []string{"qu", "district"}
+	case "新区":
+		return []string{"xinqu", "newarea", "qu", "district"}
 	case "县", "自治县":
 		return []string{"xian", "county"}
 	case "街道", "街道办事处":
@@ -83,7 +85,7 @@ var enSuffixes = []string{"autonomouscounty", "subdistrict", "municipality", "ne
 
 // maxReadings bounds the pinyin readings kept for one name (the product of
 // its characters' readings).
-const maxReadings = 8
+const maxReadings = 4
 
 var pinyinArgs = func() pinyin.Args {
 	a := pinyin.NewArgs()
@@ -95,6 +97,31 @@ var pinyinArgs = func() pinyin.Args {
 // combinations of the characters' readings up to maxReadings; nil when a
 // character has none.
 func pinyinOf(s string) []string {
+	if ps, ok := divisionPinyin()[s]; ok {
+		return ps
+	}
+	return pinyinReadings(s)
+}
+
+// divisionPinyin holds the readings of the short forms of the embedded
+// divisions, computed once per process (a table): go-pinyin's styling is
+// the costly part of building an index.
+var divisionPinyin = sync.OnceValue(func() map[string][]string {
+	m := map[string][]string{}
+	us, err := divisions()
+	if err != nil {
+		return m
+	}
+	for _, u := range us {
+		stem, _ := cutSuffix(Fold(u.Name), u.Level)
+		if _, done := m[stem]; !done && u.Level != Village {
+			m[stem] = pinyinReadings(stem)
+		}
+	}
+	return m
+})
+
+func pinyinReadings(s string) []string {
 	readings := []string{""}
 	for _, r := range s {
 		ps := pinyin.SinglePinyin(r, pinyinArgs)

@@ -11,8 +11,12 @@ type trie struct {
 	kids  [][]int32 // by node: its children, for completion
 }
 
+// trieSize is the number of nodes an index of the embedded divisions
+// needs (about 70,000): the edge map is made that large at once.
+const trieSize = 1 << 17
+
 func (t *trie) init() {
-	t.edges = map[uint64]int32{}
+	t.edges = make(map[uint64]int32, trieSize)
 	t.hits = [][]hit{nil}
 	t.kids = [][]int32{nil}
 }
