@@ -7,8 +7,10 @@ import "unicode/utf8"
 // allocation.
 type trie struct {
 	edges map[uint64]int32
-	hits  [][]hit   // by node; node 0 is the root
-	kids  [][]int32 // by node: its children, for completion
+	hits  [][]hit // by node; node 0 is the root
+	// first and next link each node to its first child and its next
+	// sibling (0 for none: the root is nobody's child), for completion.
+	first, next []int32
 }
 
 // trieSize is the number of nodes an index of the embedded divisions
@@ -18,7 +20,7 @@ const trieSize = 1 << 17
 func (t *trie) init() {
 	t.edges = make(map[uint64]int32, trieSize)
 	t.hits = [][]hit{nil}
-	t.kids = [][]int32{nil}
+	t.first, t.next = []int32{0}, []int32{0}
 }
 
 func edge(node int32, r rune) uint64 { return uint64(node)<<32 | uint64(uint32(r)) }
@@ -31,8 +33,9 @@ func (t *trie) add(key string, h hit) {
 		if !ok {
 			next = int32(len(t.hits))
 			t.hits = append(t.hits, nil)
-			t.kids = append(t.kids, nil)
-			t.kids[n] = append(t.kids[n], next)
+			t.first = append(t.first, 0)
+			t.next = append(t.next, t.first[n])
+			t.first[n] = next
 			t.edges[edge(n, r)] = next
 		}
 		n = next
@@ -81,6 +84,8 @@ func (t *trie) complete(prefix string, fn func(hs []hit) bool) {
 		if hs := t.hits[n]; len(hs) > 0 && !fn(hs) {
 			return
 		}
-		queue = append(queue, t.kids[n]...)
+		for k := t.first[n]; k != 0; k = t.next[k] {
+			queue = append(queue, k)
+		}
 	}
 }
