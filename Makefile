@@ -8,7 +8,7 @@ ADDR    ?= 127.0.0.1:8080
 BIN     := bin/beibeimap
 WEBDIST := web/dist/index.html
 
-.PHONY: run build web data check test test-go test-e2e fuzz deps bench bench-http bench-ogc bench-tiles loadtest fmt vet clean
+.PHONY: run build web data check test test-go test-e2e fuzz fuzz-address deps bench bench-http bench-ogc bench-tiles loadtest fmt vet clean
 
 ## run: serve the embedded default data on http://$(ADDR)
 run: web
@@ -43,6 +43,13 @@ test: deps web test-go test-e2e fuzz
 
 test-go:
 	BEIBEIMAP_REQUIRE_CLIENTS=1 $(GO) test -tags geos -count=1 ./...
+
+## fuzz-address: the address parser and the batch/CSV readers, FUZZTIME (20s) each
+fuzz-address: web
+	$(GO) test ./geo/address -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./geo -run '^$$' -fuzz '^FuzzLocateAddress$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./server -run '^$$' -fuzz '^FuzzGeocodeCSV$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./server -run '^$$' -fuzz '^FuzzGeocodeJSON$$' -fuzztime $(FUZZTIME)
 
 test-e2e: $(BIN)-e2e
 	cd web && BEIBEIMAP_BIN=$(CURDIR)/$(BIN)-e2e node --test --test-concurrency=1 e2e/

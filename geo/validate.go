@@ -128,7 +128,7 @@ func validatePolygon(p orbgeo.Polygon, where string) error {
 		if r[0] != r[len(r)-1] {
 			return invalidGeometry("%sring %d is not closed (its last position differs from its first)", where, i+1)
 		}
-		rings[i] = dedupe(r)
+		rings[i] = dedupeRing(r)
 		if collinear(rings[i]) {
 			return invalidGeometry("%sring %d collapses to a line or a point", where, i+1)
 		}
@@ -173,8 +173,8 @@ func onBoundary(r orbgeo.Ring, pt orbgeo.Point) bool {
 	return lineCovers(orbgeo.LineString(r), pt, false)
 }
 
-// dedupe returns r without repeated consecutive positions.
-func dedupe(r orbgeo.Ring) orbgeo.Ring {
+// dedupeRing returns r without repeated consecutive positions.
+func dedupeRing(r orbgeo.Ring) orbgeo.Ring {
 	out := make(orbgeo.Ring, 0, len(r))
 	for i, pt := range r {
 		if i == 0 || pt != r[i-1] {

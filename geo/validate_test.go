@@ -126,7 +126,7 @@ func TestValidateAgainstBrute(t *testing.T) {
 // bruteSimple reports whether the closed ring r is simple with at least
 // three distinct vertices, testing every pair of segments.
 func bruteSimple(r orbgeo.Ring) bool {
-	pts := dedupe(r)
+	pts := dedupeRing(r)
 	m := len(pts) - 1 // segments
 	if m < 3 {
 		return false

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -186,6 +188,24 @@ func judge(r hostileRequest, res *http.Response, body []byte) string {
 		}
 	case r.Want == "4xx":
 		return "accepted, but the request is invalid"
+	case r.Want == "rowerror":
+		// A CSV batch answers a bad row in that row: some row's status
+		// column must say it was not looked up.
+		if !strings.HasPrefix(ct, "text/csv") {
+			return "a row-by-row batch answered " + ct
+		}
+		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\ufeff")))).ReadAll()
+		if err != nil || len(recs) < 2 {
+			return fmt.Sprintf("a CSV answer that does not parse: %v", err)
+		}
+		col := slices.Index(recs[0], "status")
+		bad := false
+		for _, rec := range recs[1:] {
+			bad = bad || (col >= 0 && col < len(rec) && rec[col] != "ok")
+		}
+		if !bad {
+			return "a bad row answered as ok"
+		}
 	case code == http.StatusNotModified || code == http.StatusNoContent || code == http.StatusMovedPermanently:
 	case code >= 200 && code < 300:
 		if strings.ToUpper(r.Method) == http.MethodHead || strings.ToUpper(r.Method) == http.MethodOptions || len(body) == 0 && code == http.StatusPartialContent {

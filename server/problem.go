@@ -109,6 +109,9 @@ func problemFor(err error) (Problem, bool) {
 			return p, true
 		}
 		p.Detail = err.Error()
+		if errors.Is(err, geo.ErrOutside) {
+			p.Type = problemOutside
+		}
 		if ie := (*geo.InputError)(nil); errors.As(err, &ie) {
 			p.Param, p.Detail = ie.Param, ie.Detail
 		}

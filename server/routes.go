@@ -19,6 +19,14 @@ func (s *Server) routes() {
 	s.get("/lookup", s.handleLookup)
 	s.e.POST("/lookup", s.handleLookupBatch, body, s.expensive(nil))
 
+	// Addresses: batch geocoding of spreadsheets, suggestions for the map
+	// page's search box, and the AMap-compatible web-service face.
+	s.e.POST("/geocode", s.handleGeocode, body)
+	s.get("/geocode/suggest", s.handleSuggest)
+	s.get("/problems/outside-area", s.handleProblemOutside)
+	s.get("/v3/geocode/geo", s.handleAMapGeo)
+	s.get("/v3/geocode/regeo", s.handleAMapRegeo)
+
 	// OGC API – Features (Parts 1, 2, 3).
 	s.get("/", s.handleLanding)
 	s.get("/api", s.handleAPI)
