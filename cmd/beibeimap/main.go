@@ -5,10 +5,12 @@
 // Usage:
 //
 //	beibeimap serve [--addr 127.0.0.1:8080] [--data DIR] [--cors ORIGINS] [--basemap URL] [--watch 0s]
+//	beibeimap serve --source postgres://USER@HOST/DB
 //	beibeimap lookup LON LAT [--crs C] [--date D] [--data DIR]
 //	beibeimap lookup --address TEXT [--date D] [--data DIR]
 //	beibeimap data build [--src DIR] [--out DIR]
 //	beibeimap data check [--data DIR]
+//	beibeimap data push --to postgres://USER@HOST/DB [--data DIR]
 //
 // Every flag can also be given as an environment variable BEIBEIMAP_NAME
 // (BEIBEIMAP_ADDR, BEIBEIMAP_DATA, …); a flag on the command line wins.
@@ -46,6 +48,8 @@ const usage = `usage:
   beibeimap lookup --address TEXT [--date YYYY-MM-DD] [--data DIR]
   beibeimap data build [--src DIR] [--out DIR]
   beibeimap data check [--data DIR]
+  beibeimap data push --to postgres://… [--data DIR]
+  beibeimap serve --source postgres://… [--addr …] (follows edits made in PostGIS)
 Flags may also be set as BEIBEIMAP_<FLAG> environment variables.`
 
 // run dispatches the sub-command in args. getenv supplies the BEIBEIMAP_*

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"beibeimap/data"
+	"beibeimap/data/postgis"
 	"beibeimap/geo"
 	"beibeimap/server"
 )
@@ -26,6 +27,7 @@ import (
 type serveConfig struct {
 	Addr    string
 	Data    string
+	Source  string
 	CORS    string
 	Basemap string
 	Watch   time.Duration
@@ -66,6 +68,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
 	fs.StringVar(&cfg.Data, "data", "", "folder of COLLECTION.geojson layers (default: the embedded layers)")
+	fs.StringVar(&cfg.Source, "source", "", "postgres:// URL of a PostGIS database to serve and follow, instead of --data (see data/postgis)")
 	fs.StringVar(&cfg.CORS, "cors", "*", "comma-separated origins allowed by CORS (empty: none)")
 	fs.StringVar(&cfg.Basemap, "basemap", "", "optional raster basemap URL template with {z}/{x}/{y}")
 	fs.DurationVar(&cfg.Watch, "watch", 0, "with --data: poll the folder this often and reload on change (0: only on SIGHUP)")
@@ -77,6 +80,9 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	}
 	if err := envDefaults(fs, getenv); err != nil {
 		return cfg, fmt.Errorf("serve: %w", err)
+	}
+	if cfg.Source != "" && (!isPostgresURL(cfg.Source) || cfg.Data != "") {
+		return cfg, errors.New("serve: --source takes a postgres:// URL and excludes --data")
 	}
 	if cfg.Watch < 0 {
 		return cfg, errors.New("serve: --watch must not be negative")
@@ -100,7 +106,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	fsys := layers(cfg.Data)
-	snap, err := data.LoadSnapshot(fsys)
+	var (
+		snap *geo.Snapshot
+		pg   *postgis.Source
+	)
+	if cfg.Source != "" {
+		pg, snap, err = openPostGIS(ctx, cfg.Source, log)
+	} else {
+		snap, err = data.LoadSnapshot(fsys)
+	}
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -129,6 +143,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	if cfg.Data != "" {
 		go watch(ctx, cfg, fsys, store, log)
+	}
+	if pg != nil {
+		go followPostGIS(ctx, pg, store, log)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
