@@ -8,7 +8,7 @@ ADDR    ?= 127.0.0.1:8080
 BIN     := bin/beibeimap
 WEBDIST := web/dist/index.html
 
-.PHONY: run build web data check test test-go test-e2e deps bench bench-http bench-ogc fmt vet clean
+.PHONY: run build web data check test test-go test-e2e deps bench bench-http bench-ogc bench-scale fmt vet clean
 
 ## run: serve the embedded default data on http://$(ADDR)
 run: web
@@ -63,6 +63,10 @@ bench-http: web
 ## bench-ogc: OGC items and CQL2 queries under load against the same baseline
 bench-ogc: web
 	bash .ci/loadbench-ogc
+
+## bench-scale: two replicas behind nginx (deploy/nginx.conf) under load: req/s per core, memory per replica
+bench-scale: web
+	bash .ci/loadbench-scale
 
 fmt:
 	gofmt -l -w $$(git ls-files '*.go')
