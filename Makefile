@@ -8,7 +8,7 @@ ADDR    ?= 127.0.0.1:8080
 BIN     := bin/beibeimap
 WEBDIST := web/dist/index.html
 
-.PHONY: run build web data check test test-go test-e2e fuzz fuzz-address deps bench bench-http bench-ogc bench-tiles loadtest fmt vet clean
+.PHONY: run build web data check test test-go test-e2e fuzz fuzz-address deps bench bench-http bench-ogc bench-tiles loadtest bench-scale fmt vet clean
 
 ## run: serve the embedded default data on http://$(ADDR)
 run: web
@@ -88,6 +88,10 @@ bench-tiles: web
 ## loadtest: 60 s of mixed load (lookups, batches, items, tiles, page assets) with throughput, p50/p99 per route, errors and RSS
 loadtest: web
 	bash .ci/loadtest
+
+## bench-scale: two replicas behind nginx (deploy/nginx.conf) under load: req/s per core, memory per replica
+bench-scale: web
+	bash .ci/loadbench-scale
 
 fmt:
 	gofmt -l -w $$(git ls-files '*.go')

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,7 +25,7 @@ const (
 // geos. A failed check prints its report to stdout and returns errSilent.
 func runData(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: beibeimap data build [--src DIR] [--out DIR] | beibeimap data check [--data DIR]")
+		fmt.Fprintln(stderr, "usage: beibeimap data build [--src DIR] [--out DIR] | beibeimap data check [--data DIR] | beibeimap data push --to postgres://… [--data DIR]")
 		return errSilent
 	}
 	fset := flag.NewFlagSet("data "+args[0], flag.ContinueOnError)
@@ -59,8 +60,10 @@ func runData(args []string, getenv func(string) string, stdout, stderr io.Writer
 			return errSilent
 		}
 		return nil
+	case "push":
+		return runDataPush(context.Background(), fset, args[1:], getenv, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "unknown data command %q (want build or check)\n", args[0])
+	fmt.Fprintf(stderr, "unknown data command %q (want build, check or push)\n", args[0])
 	return errSilent
 }
 

@@ -7,12 +7,14 @@
 //	beibeimap serve [--addr 127.0.0.1:8080] [--data DIR] [--cors ORIGINS] [--basemap URL] [--watch 0s]
 //	                [--base-url URL] [--trusted-proxies CIDRS] [--log-format text|json] [--log-requests]
 //	                [--shutdown-grace 10s] [--max-conns 1024] [--max-expensive 4]
+//	beibeimap serve --source postgres://USER@HOST/DB
 //	beibeimap lookup LON LAT [--crs C] [--date D] [--data DIR]
 //	beibeimap lookup --address TEXT [--date D] [--data DIR]
 //	beibeimap data build [--src DIR] [--out DIR]
 //	beibeimap data check [--data DIR]
 //	beibeimap tiles export [--format pmtiles|mbtiles] -o FILE [--minzoom 0] [--maxzoom 14] [--datetime D] [--data DIR]
 //	beibeimap export --format gpkg|qgis|shp|kml|csv|geojson [--collection ID] [--datetime D] [--data DIR] -o FILE
+//	beibeimap data push --to postgres://USER@HOST/DB [--data DIR]
 //
 // Every flag can also be given as an environment variable BEIBEIMAP_NAME
 // (BEIBEIMAP_ADDR, BEIBEIMAP_DATA, …); a flag on the command line wins.
@@ -54,6 +56,8 @@ const usage = `usage:
   beibeimap data check [--data DIR]
   beibeimap tiles export [--format pmtiles|mbtiles] -o FILE [--minzoom 0] [--maxzoom 14] [--datetime YYYY-MM-DD|..] [--data DIR]
   beibeimap export --format gpkg|qgis|shp|kml|csv|geojson [--collection ID] [--datetime D] [--data DIR] -o FILE
+  beibeimap data push --to postgres://… [--data DIR]
+  beibeimap serve --source postgres://… [--addr …] (follows edits made in PostGIS)
 Flags may also be set as BEIBEIMAP_<FLAG> environment variables.`
 
 // run dispatches the sub-command in args. getenv supplies the BEIBEIMAP_*

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/net/netutil"
 
 	"beibeimap/data"
+	"beibeimap/data/postgis"
 	"beibeimap/geo"
 	"beibeimap/server"
 )
@@ -29,6 +30,7 @@ import (
 type serveConfig struct {
 	Addr    string
 	Data    string
+	Source  string
 	CORS    string
 	Basemap string
 	Watch   time.Duration
@@ -83,6 +85,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
 	fs.StringVar(&cfg.Data, "data", "", "folder of COLLECTION.geojson layers, or a .gpkg GeoPackage (default: the embedded layers)")
+	fs.StringVar(&cfg.Source, "source", "", "postgres:// URL of a PostGIS database to serve and follow, instead of --data (see data/postgis)")
 	fs.StringVar(&cfg.CORS, "cors", "", "comma-separated origins allowed by CORS, or * for any (default: none)")
 	fs.StringVar(&cfg.Basemap, "basemap", "", "optional raster basemap URL template with {z}/{x}/{y}")
 	fs.DurationVar(&cfg.Watch, "watch", 0, "with --data: poll the folder or GeoPackage this often and reload on change (0: only on SIGHUP)")
@@ -101,6 +104,9 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	}
 	if err := envDefaults(fs, getenv); err != nil {
 		return cfg, fmt.Errorf("serve: %w", err)
+	}
+	if cfg.Source != "" && (!isPostgresURL(cfg.Source) || cfg.Data != "") {
+		return cfg, errors.New("serve: --source takes a postgres:// URL and excludes --data")
 	}
 	if cfg.Watch < 0 || cfg.ShutdownGrace < 0 {
 		return cfg, errors.New("serve: --watch and --shutdown-grace must not be negative")
@@ -162,7 +168,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fsys := layers(cfg.Data)
 	start := time.Now()
-	snap, err := data.LoadSnapshot(fsys)
+	var (
+		snap *geo.Snapshot
+		pg   *postgis.Source
+	)
+	if cfg.Source != "" {
+		pg, snap, err = openPostGIS(ctx, cfg.Source, log)
+	} else {
+		snap, err = data.LoadSnapshot(fsys)
+	}
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -205,6 +219,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		ln.Addr(), len(snap.Collections()), snap.Parts(), snap.Version())
 	log.Info("loaded", "version", snap.Version(), "collections", len(snap.Collections()), "took", took)
 
+	if pg != nil {
+		go followPostGIS(ctx, pg, store, log)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(netutil.LimitListener(ln, cfg.MaxConns)) }()
 	select {
