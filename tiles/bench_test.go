@@ -6,9 +6,13 @@ import (
 	"time"
 
 	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/simplify"
 
 	"beibeimap/data"
+	"beibeimap/geo"
 	"beibeimap/tiles"
 )
 
@@ -40,6 +44,54 @@ func BenchmarkRender(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
 				if _, err := tiles.Render(snap, ts[i%len(ts)], d); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRenderOrb is the yardstick of BenchmarkRender: the same tiles
+// through orb's own MVT pipeline (project with floor, Sutherland–Hodgman
+// clip, simplify, drop small parts, version-1 layers), which is what Render
+// did before it kept MVT 2.1 — fast, but with wrong winding and invalid
+// polygons. The ratio of the two is the cost of getting tiles right.
+func BenchmarkRenderOrb(b *testing.B) {
+	snap, err := data.LoadSnapshot(data.Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	for _, z := range []maptile.Zoom{8, 10, 12, 14} {
+		ts := beibeiTiles(z)
+		b.Run(fmt.Sprintf("z%d", z), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				t := ts[i%len(ts)]
+				fcs := map[string]*geojson.FeatureCollection{}
+				snap.Intersecting(t.Bound(64.0/tiles.Extent), func(f *geo.Feature) bool {
+					if !f.Valid.Contains(d) {
+						return true
+					}
+					gf := geojson.NewFeature(orbgeo.Clone(f.Geometry))
+					gf.Properties = geojson.Properties{"id": f.ID}
+					if fcs[f.Collection] == nil {
+						fcs[f.Collection] = geojson.NewFeatureCollection()
+					}
+					fcs[f.Collection].Append(gf)
+					return true
+				})
+				var ls mvt.Layers
+				for _, c := range snap.Collections() {
+					if fc := fcs[c.ID]; fc != nil {
+						ls = append(ls, mvt.NewLayer(c.ID, fc))
+					}
+				}
+				ls.ProjectToTile(t)
+				ls.Clip(orbgeo.Bound{Min: orbgeo.Point{-64, -64}, Max: orbgeo.Point{tiles.Extent + 64, tiles.Extent + 64}})
+				ls.Simplify(simplify.DouglasPeucker(0.25))
+				ls.RemoveEmpty(0.5, 0.5)
+				if _, err := mvt.Marshal(ls); err != nil {
 					b.Fatal(err)
 				}
 			}
