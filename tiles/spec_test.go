@@ -200,4 +200,7 @@ func stderrOf(err error) []byte {
 
 // The random part of the sample: its size and seed (fixed; change them
 // locally to try more tiles).
-var sampleRandom, sampleSeed = 50, uint64(9)
+const (
+	sampleRandom = 50
+	sampleSeed   = 9
+)
