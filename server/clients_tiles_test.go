@@ -20,7 +20,8 @@ import (
 // TestQGISVectorTiles loads /tiles as a QGIS vector tile layer with the
 // server's MapLibre style (styleUrl, which QGIS 3.22 converts into its own
 // symbology) and renders Beibei: QGIS must fetch the style and tiles from
-// the server, convert a style for every collection, and paint something;
+// the server, convert a style for every collection and labels for
+// districts, townships and seats, and paint something;
 // each polygon layer's fill alone (districts, townships, planning zones)
 // must paint well over 1% of the image, which QGIS only does for polygons
 // wound as MVT 2.1 says; an extent with no data must paint nothing.
@@ -31,6 +32,7 @@ func TestQGISVectorTiles(t *testing.T) {
 		Valid         bool           `json:"valid"`
 		StyleLoaded   bool           `json:"styleLoaded"`
 		Styles        []string       `json:"styles"`
+		Labels        []string       `json:"labels"`
 		PaintedPixels int            `json:"paintedPixels"`
 		FillPixels    map[string]int `json:"fillPixels"`
 	}
@@ -60,6 +62,9 @@ func TestQGISVectorTiles(t *testing.T) {
 	}
 	if o.PaintedPixels == 0 {
 		t.Error("QGIS painted nothing over Beibei")
+	}
+	if !slices.Equal(o.Labels, []string{"districts", "seats", "townships"}) {
+		t.Errorf("QGIS converted labels for %v, want districts, seats and townships", o.Labels)
 	}
 	for _, layer := range []string{"districts", "townships", "planning-zones"} {
 		// 256×256 pixels: 1% is 655; the Beibei townships alone cover

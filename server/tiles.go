@@ -106,10 +106,11 @@ func (s *Server) handleTileJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := s.tileParams(c, snap); err != nil {
+	_, layers, err := s.tileParams(c, snap)
+	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, tiles.Describe(snap, []string{s.tileURL(c)}, 0, tiles.MaxZoom))
+	return c.JSON(http.StatusOK, tiles.Describe(snap, []string{s.tileURL(c)}, 0, tiles.MaxZoom, layers...))
 }
 
 // Colours of the map page (web/src/main.js COLOURS and PALETTE), so that

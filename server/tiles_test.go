@@ -114,6 +114,17 @@ func TestTileJSONAndStyle(t *testing.T) {
 			t.Errorf("%s does not carry the proxied tile URL: %s", path, rec.Body)
 		}
 	}
+	// ?layers= describes only the layers the tiles then carry.
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/tiles/tiles.json?layers=sites", nil))
+	var tj struct {
+		Tiles        []string
+		VectorLayers []struct{ ID string } `json:"vector_layers"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &tj); err != nil || len(tj.VectorLayers) != 1 || tj.VectorLayers[0].ID != "sites" ||
+		len(tj.Tiles) != 1 || !strings.HasSuffix(tj.Tiles[0], "?layers=sites") {
+		t.Errorf("tiles.json?layers=sites = %s (%v)", rec.Body, err)
+	}
 }
 
 // TestTileWithGDAL reads one tile over HTTP with GDAL's MVT driver, which

@@ -171,6 +171,16 @@ func (c *clipper) chains(r []orbgeo.Point) []*chain {
 	n := len(r)
 	for k := 0; k < n; k++ {
 		p, q := r[(start+k)%n], r[(start+k+1)%n]
+		// Fast paths for the common edges: wholly inside (in a chain), or
+		// wholly beyond one side.
+		if cur != nil && c.inside(q) {
+			cur.pts = appendDistinct(cur.pts, q)
+			continue
+		}
+		if cur == nil && (p[0] < c.box.Min[0] && q[0] < c.box.Min[0] || p[0] > c.box.Max[0] && q[0] > c.box.Max[0] ||
+			p[1] < c.box.Min[1] && q[1] < c.box.Min[1] || p[1] > c.box.Max[1] && q[1] > c.box.Max[1]) {
+			continue
+		}
 		t0, t1, in, ex, ok := c.segment(p, q)
 		if !ok {
 			continue
@@ -213,7 +223,7 @@ func clipRings(rings [][]orbgeo.Point, box orbgeo.Bound) [][][]orbgeo.Point {
 	var chains []*chain
 	var around [][]orbgeo.Point // rings that meet the box's bound but not the box: they may surround it
 	for _, r := range rings {
-		b := orbgeo.MultiPoint(r).Bound()
+		b := bound(r)
 		switch {
 		case b.Min[0] >= box.Min[0] && b.Max[0] <= box.Max[0] && b.Min[1] >= box.Min[1] && b.Max[1] <= box.Max[1]:
 			kept = append(kept, r)
@@ -352,4 +362,23 @@ func assignHoles(rings [][]orbgeo.Point) [][][]orbgeo.Point {
 		}
 	}
 	return shells
+}
+
+// bound is the bounding box of a non-empty list of points (orb's
+// MultiPoint.Bound, without its per-point checks: this is a hot loop).
+func bound(ps []orbgeo.Point) orbgeo.Bound {
+	b := orbgeo.Bound{Min: ps[0], Max: ps[0]}
+	for _, p := range ps[1:] {
+		if p[0] < b.Min[0] {
+			b.Min[0] = p[0]
+		} else if p[0] > b.Max[0] {
+			b.Max[0] = p[0]
+		}
+		if p[1] < b.Min[1] {
+			b.Min[1] = p[1]
+		} else if p[1] > b.Max[1] {
+			b.Max[1] = p[1]
+		}
+	}
+	return b
 }

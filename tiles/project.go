@@ -19,6 +19,7 @@ const tolerance = 0.5
 type projector struct {
 	n, x0, y0 float64 // tiles across the world at the zoom; the tile's column and row
 	box       orbgeo.Bound
+	scratch   scratch
 }
 
 func newProjector(t maptile.Tile) *projector {
@@ -128,7 +129,7 @@ func (p *projector) polygons(ps []orbgeo.Polygon) orbgeo.Geometry {
 			}
 			// Web Mercator keeps lon/lat bounds square, so a ring whose
 			// projected bound misses the box cannot meet or surround it.
-			b := r.Bound()
+			b := bound(r)
 			lo, hi := p.project(orbgeo.Point{b.Min[0], b.Max[1]}), p.project(orbgeo.Point{b.Max[0], b.Min[1]})
 			if hi[0] < p.box.Min[0] || lo[0] > p.box.Max[0] || hi[1] < p.box.Min[1] || lo[1] > p.box.Max[1] {
 				if i == 0 {
@@ -152,7 +153,7 @@ func (p *projector) polygons(ps []orbgeo.Polygon) orbgeo.Geometry {
 	if len(clipped) == 0 {
 		return nil
 	}
-	return toOrb(repair(clipped))
+	return toOrb(p.scratch.repair(clipped))
 }
 
 // toOrb turns open-ring polygons into an orb Polygon or MultiPolygon with

@@ -51,8 +51,8 @@ func specSample() []sampleTile {
 			s = append(s, sampleTile{t, today})
 		}
 	}
-	r := rand.New(rand.NewPCG(9, 2026))
-	for i := 0; i < 50; i++ {
+	r := rand.New(rand.NewPCG(sampleSeed, 2026))
+	for i := 0; i < sampleRandom; i++ {
 		p := orbgeo.Point{105.28 + r.Float64()*(110.2-105.28), 28.16 + r.Float64()*(32.21-28.16)}
 		d := today
 		if i%2 == 1 {
@@ -197,3 +197,10 @@ func stderrOf(err error) []byte {
 	}
 	return nil
 }
+
+// The random part of the sample: its size and seed (fixed; change them
+// locally to try more tiles).
+const (
+	sampleRandom = 50
+	sampleSeed   = 9
+)

@@ -41,8 +41,9 @@ type TileJSON struct {
 // collection listing every attribute its features carry in tiles (the
 // "id" property included) with a description, the attributions of all
 // collections once each, and bounds (lon/lat, west, south, east, north)
-// spanning the data. The version is the snapshot's.
-func Describe(snap *geo.Snapshot, tiles []string, minZoom, maxZoom int) TileJSON {
+// spanning the data. With layers, only those collections are described
+// (as Render draws only them).
+func Describe(snap *geo.Snapshot, tiles []string, minZoom, maxZoom int, layers ...string) TileJSON {
 	tj := TileJSON{
 		TileJSON: "3.0.0", Name: "beibeimap",
 		Description: "Administrative divisions, planning zones, projects and corridors around the new Beibei district of Chongqing (2026-01-25)",
@@ -52,6 +53,9 @@ func Describe(snap *geo.Snapshot, tiles []string, minZoom, maxZoom int) TileJSON
 	var b orbgeo.Bound
 	first := true
 	for _, c := range snap.Collections() {
+		if len(layers) > 0 && !slices.Contains(layers, c.ID) {
+			continue
+		}
 		tj.VectorLayers = append(tj.VectorLayers, VectorLayer{ID: c.ID, Description: c.Title, MinZoom: minZoom, MaxZoom: maxZoom, Fields: Fields(c)})
 		if cb, _ := c.Extent(); cb != (orbgeo.Bound{}) {
 			if first {

@@ -1,7 +1,3 @@
-// Package tiles renders Mapbox Vector Tiles (MVT 2.1) of the collections of
-// a geo.Snapshot, one MVT layer per collection, in Web Mercator tile
-// coordinates (EPSG:3857, the only tiling QGIS 3.22 reads). It knows
-// nothing of HTTP: callers parse the tile address and serve the bytes.
 package tiles
 
 import (

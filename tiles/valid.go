@@ -23,7 +23,7 @@ var tolerances = [...]float64{tolerance, 0, 1, 2, 4}
 // one that conflicts at the last is dropped (an outer ring with its
 // holes). Rings that collapse (fewer than three distinct points, zero area)
 // or whose orientation flips are dropped, outer rings with their holes.
-func repair(clipped [][][]orbgeo.Point) [][][]orbgeo.Point {
+func (sc *scratch) repair(clipped [][][]orbgeo.Point) [][][]orbgeo.Point {
 	type ring struct {
 		src   []orbgeo.Point
 		q     []orbgeo.Point
@@ -55,7 +55,7 @@ func repair(clipped [][][]orbgeo.Point) [][][]orbgeo.Point {
 			}
 			out = append(out, poly)
 		}
-		bad := conflicts(out)
+		bad := sc.conflicts(out)
 		if len(bad) == 0 || round > 4*len(tolerances) {
 			return out
 		}
@@ -138,14 +138,24 @@ type touch struct {
 // inside an even number of the other rings (outside every other polygon,
 // or on an island in a hole).
 // It errs on the strict side.
-func valid(polys [][][]orbgeo.Point) bool { return len(conflicts(polys)) == 0 }
+func valid(polys [][][]orbgeo.Point) bool { return len(new(scratch).conflicts(polys)) == 0 }
+
+// scratch holds the buffers of conflicts for reuse across the features of
+// one tile. It is not safe for concurrent use.
+type scratch struct {
+	segs, sorted []seg
+	count        []int32
+	rings        [][]orbgeo.Point
+	owner        []int
+	touches      []touch
+	bounds       []orbgeo.Bound
+}
 
 // conflicts returns the numbers (in reading order, outer rings and holes
 // alike) of the rings that break a rule of valid, nil when there is none.
-func conflicts(polys [][][]orbgeo.Point) []int {
-	var segs []seg
-	var rings [][]orbgeo.Point
-	var owner []int // polygon of each ring
+func (sc *scratch) conflicts(polys [][][]orbgeo.Point) []int {
+	segs, rings, owner := sc.segs[:0], sc.rings[:0], sc.owner[:0] // owner: the polygon of each ring
+	defer func() { sc.segs, sc.rings, sc.owner = segs, rings, owner }()
 	for pi, p := range polys {
 		for _, r := range p {
 			k := len(rings)
@@ -157,13 +167,14 @@ func conflicts(polys [][][]orbgeo.Point) []int {
 			}
 		}
 	}
-	slices.SortFunc(segs, func(a, b seg) int { return cmp.Compare(a.minx, b.minx) })
-	var touches []touch
+	sorted := sc.sortByMinX(segs)
+	touches := sc.touches[:0]
+	defer func() { sc.touches = touches }()
 	var bad []int
-	for i := range segs {
-		s := &segs[i]
-		for j := i + 1; j < len(segs) && segs[j].minx <= s.maxx; j++ {
-			t := &segs[j]
+	for i := range sorted {
+		s := &sorted[i]
+		for j := i + 1; j < len(sorted) && sorted[j].minx <= s.maxx; j++ {
+			t := &sorted[j]
 			if s.ring == t.ring {
 				if d := s.i - t.i; d == 1 || d == -1 || d == s.n-1 || d == 1-s.n {
 					continue
@@ -212,9 +223,10 @@ func conflicts(polys [][][]orbgeo.Point) []int {
 	}
 	// With no crossings, one point per ring decides the nesting: a point
 	// a little way along its first edge, which no other ring touches.
-	bounds := make([]orbgeo.Bound, len(rings))
+	bounds := slices.Grow(sc.bounds[:0], len(rings))[:len(rings)]
+	sc.bounds = bounds
 	for i, r := range rings {
-		bounds[i] = orbgeo.MultiPoint(r).Bound()
+		bounds[i] = bound(r)
 	}
 	k := 0
 	for _, p := range polys {
@@ -328,4 +340,44 @@ func crossesAt(r, s []orbgeo.Point, p orbgeo.Point) bool {
 		return a1 < a && a < a2
 	}
 	return between(s1) != between(s2)
+}
+
+// sortByMinX returns segs ordered by minx. Tile coordinates are integers in
+// a small range, so a counting sort does it in linear time; other inputs
+// are sorted by comparison.
+func (sc *scratch) sortByMinX(segs []seg) []seg {
+	if len(segs) < 64 {
+		slices.SortFunc(segs, func(a, b seg) int { return cmp.Compare(a.minx, b.minx) })
+		return segs
+	}
+	lo, hi := segs[0].minx, segs[0].minx
+	for _, s := range segs {
+		lo, hi = math.Min(lo, s.minx), math.Max(hi, s.minx)
+	}
+	span := hi - lo
+	if span > 1<<16 || span != math.Trunc(span) || lo != math.Trunc(lo) {
+		slices.SortFunc(segs, func(a, b seg) int { return cmp.Compare(a.minx, b.minx) })
+		return segs
+	}
+	count := slices.Grow(sc.count[:0], int(span)+2)[:int(span)+2]
+	clear(count)
+	sc.count = count
+	for _, s := range segs {
+		if s.minx != math.Trunc(s.minx) { // not integer after all
+			slices.SortFunc(segs, func(a, b seg) int { return cmp.Compare(a.minx, b.minx) })
+			return segs
+		}
+		count[int(s.minx-lo)+1]++
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	out := slices.Grow(sc.sorted[:0], len(segs))[:len(segs)]
+	sc.sorted = out
+	for _, s := range segs {
+		k := int(s.minx - lo)
+		out[count[k]] = s
+		count[k]++
+	}
+	return out
 }

@@ -148,14 +148,19 @@ func metadataOf(tj tiles.TileJSON) (map[string]any, error) {
 }
 
 // mbtilesArchive writes an MBTiles 1.3 file (SQLite, TMS rows, gzipped
-// pbf tiles) in one transaction.
+// pbf tiles) in one transaction. Identical tiles (whole tiles inside one
+// polygon repeat by the thousand at z14) are stored once: the spec allows
+// tiles to be a view, here over map (address → tile id) and images
+// (tile id → data), the layout MBTiles tools have long used.
 type mbtilesArchive struct {
-	db   *sql.DB
-	tx   *sql.Tx
-	ins  *sql.Stmt
-	minZ int
-	maxZ int
-	n    int
+	db       *sql.DB
+	tx       *sql.Tx
+	insMap   *sql.Stmt
+	insImage *sql.Stmt
+	stored   map[[32]byte]int64 // content hash → tile id
+	minZ     int
+	maxZ     int
+	n        int
 }
 
 var _ archive = (*mbtilesArchive)(nil)
@@ -166,12 +171,15 @@ func newMBTiles(path string) (*mbtilesArchive, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &mbtilesArchive{db: db, minZ: math.MaxInt, maxZ: -1}
+	a := &mbtilesArchive{db: db, stored: map[[32]byte]int64{}, minZ: math.MaxInt, maxZ: -1}
 	for _, q := range []string{
 		"CREATE TABLE metadata (name TEXT, value TEXT)",
 		"CREATE UNIQUE INDEX metadata_name ON metadata (name)",
-		"CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)",
-		"CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row)",
+		"CREATE TABLE map (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_id INTEGER)",
+		"CREATE UNIQUE INDEX map_index ON map (zoom_level, tile_column, tile_row)",
+		"CREATE TABLE images (tile_id INTEGER PRIMARY KEY, tile_data BLOB)",
+		"CREATE VIEW tiles AS SELECT map.zoom_level AS zoom_level, map.tile_column AS tile_column, map.tile_row AS tile_row, " +
+			"images.tile_data AS tile_data FROM map JOIN images ON images.tile_id = map.tile_id",
 	} {
 		if _, err := db.Exec(q); err != nil {
 			db.Close()
@@ -179,7 +187,10 @@ func newMBTiles(path string) (*mbtilesArchive, error) {
 		}
 	}
 	if a.tx, err = db.Begin(); err == nil {
-		a.ins, err = a.tx.Prepare("INSERT INTO tiles (zoom_level, tile_column, tile_row, tile_data) VALUES (?, ?, ?, ?)")
+		a.insMap, err = a.tx.Prepare("INSERT INTO map (zoom_level, tile_column, tile_row, tile_id) VALUES (?, ?, ?, ?)")
+	}
+	if err == nil {
+		a.insImage, err = a.tx.Prepare("INSERT INTO images (tile_id, tile_data) VALUES (?, ?)")
 	}
 	if err != nil {
 		db.Close()
@@ -189,8 +200,17 @@ func newMBTiles(path string) (*mbtilesArchive, error) {
 }
 
 func (a *mbtilesArchive) put(t maptile.Tile, gz []byte) error {
+	h := sha256.Sum256(gz)
+	id, ok := a.stored[h]
+	if !ok {
+		id = int64(len(a.stored))
+		if _, err := a.insImage.Exec(id, gz); err != nil {
+			return fmt.Errorf("mbtiles: %w", err)
+		}
+		a.stored[h] = id
+	}
 	row := (1 << t.Z) - 1 - int(t.Y) // MBTiles rows count from the south (TMS)
-	if _, err := a.ins.Exec(int(t.Z), int(t.X), row, gz); err != nil {
+	if _, err := a.insMap.Exec(int(t.Z), int(t.X), row, id); err != nil {
 		return fmt.Errorf("mbtiles: %w", err)
 	}
 	a.minZ, a.maxZ, a.n = min(a.minZ, int(t.Z)), max(a.maxZ, int(t.Z)), a.n+1
@@ -216,7 +236,8 @@ func (a *mbtilesArchive) finish(tj tiles.TileJSON) error {
 			return fmt.Errorf("mbtiles: %w", err)
 		}
 	}
-	a.ins.Close()
+	a.insMap.Close()
+	a.insImage.Close()
 	if err := a.tx.Commit(); err != nil {
 		return fmt.Errorf("mbtiles: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -125,6 +126,13 @@ func TestTilesExportPMTiles(t *testing.T) {
 	if uint64(len(archived)) != h.AddressedTilesCount {
 		t.Errorf("%d tiles in the directories, header says %d", len(archived), h.AddressedTilesCount)
 	}
+	sameAsServer(t, archived)
+}
+
+// sameAsServer checks that the archived tiles (gzipped, by address) are
+// exactly those /tiles fills for 2026-11-29, with the same bytes.
+func sameAsServer(t *testing.T, archived map[maptile.Tile][]byte) {
+	t.Helper()
 	ts, snap := tileServer(t)
 	served := 0
 	for _, tl := range tiles.Candidates(snap, time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), 0, 10) {
@@ -159,7 +167,8 @@ func TestTilesExportPMTiles(t *testing.T) {
 	}
 }
 
-// TestTilesExportMBTilesClients opens the MBTiles export with GDAL, which
+// TestTilesExportMBTilesClients reads the MBTiles export back with SQL and
+// compares it with /tiles, opens it with GDAL, which
 // must list every collection as a layer with features and print nothing on
 // stderr, and with QGIS as a vector tile layer styled by /tiles/style.json,
 // which must fill each polygon layer's pixels over Beibei.
@@ -167,6 +176,29 @@ func TestTilesExportMBTilesClients(t *testing.T) {
 	ogrinfo := requireClient(t, "ogrinfo")
 	file := exportFor(t, t.TempDir(), "mbtiles", 10)
 	ts, snap := tileServer(t)
+
+	// The tiles read back through SQL (the tiles view, TMS rows) are
+	// those /tiles serves.
+	db, err := sql.Open("sqlite", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Query("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	archived := map[maptile.Tile][]byte{}
+	for rows.Next() {
+		var z, x, y int
+		var b []byte
+		if err := rows.Scan(&z, &x, &y, &b); err != nil {
+			t.Fatal(err)
+		}
+		archived[maptile.New(uint32(x), uint32(1<<z-1-y), maptile.Zoom(z))] = b
+	}
+	rows.Close()
+	db.Close()
+	sameAsServer(t, archived)
 
 	cmd := exec.Command(ogrinfo, "-ro", "-al", "-so", file)
 	var stdout, stderr bytes.Buffer
