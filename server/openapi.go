@@ -134,7 +134,7 @@ func buildOpenAPI(b baseURL, snap *geo.Snapshot) obj {
 			obj{"200": response("The feature.", obj{mtGeoJSON: obj{"schema": obj{"type": "object"}}}), "304": response("Not modified.", nil)}),
 		"/download/{file}": obj{"get": obj{"summary": "Every collection, every version, as one file: beibeimap.gpkg (GeoPackage) or beibeimap-qgis.zip (a QGIS project beside its GeoPackage).", "operationId": "getDownload",
 			"parameters": []any{obj{"name": "file", "in": "path", "required": true, "schema": obj{"type": "string", "enum": []any{datasetName + ".gpkg", datasetName + "-qgis.zip"}}}},
-			"responses": obj{"200": response("The file, as an attachment.", obj{mtGeoPackage: obj{"schema": obj{"type": "string", "format": "binary"}}, "application/zip": obj{"schema": obj{"type": "string", "format": "binary"}}}), "304": response("Not modified.", nil), "404": response("No such file.", nil)}}},
+			"responses":  obj{"200": response("The file, as an attachment.", obj{mtGeoPackage: obj{"schema": obj{"type": "string", "format": "binary"}}, "application/zip": obj{"schema": obj{"type": "string", "format": "binary"}}}), "304": response("Not modified.", nil), "404": response("No such file.", nil)}}},
 		"/healthz": obj{"get": obj{"summary": "Health check: 200 once data is loaded, 503 before.", "operationId": "getHealth",
 			"responses": obj{"200": response("Loaded.", jsonContent(mtJSON, obj{"type": "object"})), "503": response("No data yet.", nil)}}},
 		"/map/": obj{"get": obj{"summary": "The interactive map page.", "operationId": "getMap",
