@@ -1,8 +1,9 @@
 package server
 
 // Downloads: the items of a collection, with the filters of the items
-// endpoint, as a file GIS software opens (f=gpkg, …), and the whole dataset
-// as one GeoPackage. Files are written to a temporary directory and
+// endpoint, as a file GIS software opens (f=gpkg, shp, kml, csv), and the
+// whole dataset as one GeoPackage or as a QGIS project beside that
+// GeoPackage (datasetFiles). Files are written to a temporary directory and
 // streamed from there, so memory stays flat whatever their size, and the
 // length is known (Content-Length, ranges).
 

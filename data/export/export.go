@@ -118,7 +118,8 @@ func normal(g orbgeo.Geometry) orbgeo.Geometry {
 }
 
 // WriteKML writes features as a KML 2.2 document named after collection c
-// to w: one Placemark per feature, named by its name property (its id when
+// to w: a Folder named by the collection id holding one Placemark per
+// feature, named by its name property (its id when
 // it has none), with a description giving the English name, the validity
 // dates, the accuracy and the source, and every property (only props when
 // not nil) and the id as ExtendedData. A feature without coordinates is a
@@ -133,6 +134,15 @@ func WriteKML(w io.Writer, c *geo.Collection, features []*geo.Feature, props []s
 		if err := e.MarshalXML(enc, xml.StartElement{}); err != nil {
 			return fmt.Errorf("export: kml: %w", err)
 		}
+	}
+	// One Folder named by the collection id: GIS software reads it as the
+	// layer (GDAL names it so), even when it holds no Placemark.
+	if err := enc.Flush(); err != nil {
+		return fmt.Errorf("export: kml: %w", err)
+	}
+	bw.WriteString("<Folder>")
+	if err := kml.Name(c.ID).MarshalXML(enc, xml.StartElement{}); err != nil {
+		return fmt.Errorf("export: kml: %w", err)
 	}
 	for _, f := range features {
 		name := f.String("name")
@@ -154,7 +164,7 @@ func WriteKML(w io.Writer, c *geo.Collection, features []*geo.Feature, props []s
 	if err := enc.Flush(); err != nil {
 		return fmt.Errorf("export: kml: %w", err)
 	}
-	bw.WriteString("</Document></kml>\n")
+	bw.WriteString("</Folder></Document></kml>\n")
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("export: kml: %w", err)
 	}

@@ -68,6 +68,9 @@ func TestGDALReadsKMLAndCSV(t *testing.T) {
 			}
 			kmlPath := filepath.Join(dir, c.ID+".kml")
 			os.WriteFile(kmlPath, kb.Bytes(), 0o644)
+			if list := string(gdal(t, "ogrinfo", "-ro", "-q", kmlPath)); strings.TrimSpace(list) != "1: "+c.ID {
+				t.Errorf("KML layers %q, want the one layer %s", list, c.ID)
+			}
 			info := string(gdal(t, "ogrinfo", "-ro", "-so", "-al", kmlPath))
 			if m := regexp.MustCompile(`Feature Count: (\d+)`).FindStringSubmatch(info); m == nil || m[1] != fmt.Sprint(len(c.Features)) {
 				t.Errorf("KML: feature count %v, want %d\n%s", m, len(c.Features), info)
@@ -133,5 +136,25 @@ func TestGDALReadsKMLAndCSV(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEmptyKMLHasItsLayer: a download that matches nothing still opens as
+// the collection's layer, with no feature.
+func TestEmptyKMLHasItsLayer(t *testing.T) {
+	requireTool(t, "ogrinfo")
+	cols, err := data.Load(data.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := export.WriteKML(&b, cols[0], nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "empty.kml")
+	os.WriteFile(path, b.Bytes(), 0o644)
+	info := string(gdal(t, "ogrinfo", "-ro", "-so", path, cols[0].ID))
+	if !strings.Contains(info, "Feature Count: 0") {
+		t.Errorf("empty KML:\n%s", info)
 	}
 }

@@ -374,11 +374,14 @@ const (
 // coordinates, whose envelope is not in the R-tree.
 func encodeGeometry(g orbgeo.Geometry) (blob []byte, bound orbgeo.Bound, empty bool, err error) {
 	switch r := g.(type) {
+	case nil:
+		return nil, bound, false, fmt.Errorf("no geometry")
 	case orbgeo.Ring:
 		g = orbgeo.Polygon{r}
 	case orbgeo.Bound:
 		g = r.ToPolygon()
 	}
+	g = nonNil(g)
 	body, err := wkb.Marshal(g, binary.LittleEndian)
 	if err != nil {
 		return nil, bound, false, fmt.Errorf("encode geometry: %w", err)
@@ -408,6 +411,42 @@ func encodeGeometry(g orbgeo.Geometry) (blob []byte, bound orbgeo.Bound, empty b
 		}
 	}
 	return append(blob, body...), bound, empty, nil
+}
+
+// nonNil replaces nil slices in g by empty ones: orb's WKB encoder writes
+// nothing at all for a nil MultiPolygon, say, which no reader accepts.
+func nonNil(g orbgeo.Geometry) orbgeo.Geometry {
+	switch v := g.(type) {
+	case orbgeo.MultiPoint:
+		if v == nil {
+			return orbgeo.MultiPoint{}
+		}
+	case orbgeo.LineString:
+		if v == nil {
+			return orbgeo.LineString{}
+		}
+	case orbgeo.MultiLineString:
+		if v == nil {
+			return orbgeo.MultiLineString{}
+		}
+	case orbgeo.Polygon:
+		if v == nil {
+			return orbgeo.Polygon{}
+		}
+	case orbgeo.MultiPolygon:
+		if v == nil {
+			return orbgeo.MultiPolygon{}
+		}
+	case orbgeo.Collection:
+		out := orbgeo.Collection{}
+		for _, s := range v {
+			if s != nil {
+				out = append(out, nonNil(s))
+			}
+		}
+		return out
+	}
+	return g
 }
 
 // isEmpty reports whether g has no coordinates.

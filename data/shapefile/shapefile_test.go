@@ -1,9 +1,11 @@
 package shapefile_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,7 +72,27 @@ func TestGDALReadsEveryValue(t *testing.T) {
 			if !strings.Contains(info, "Geometry: "+wantType[c.ID]) || !strings.Contains(info, `"WGS 84"`) {
 				t.Errorf("geometry type or SRS:\n%s", info)
 			}
-			table := string(gdal(t, "sh", "-c", "unzip -p "+path+" "+c.ID+"_fields.txt"))
+			zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, f := range zr.File {
+				names = append(names, f.Name)
+			}
+			if want := []string{".shp", ".shx", ".dbf", ".prj", ".cpg", "_fields.txt"}; len(names) != len(want) {
+				t.Errorf("ZIP holds %v", names)
+			} else {
+				for i, ext := range want {
+					if names[i] != c.ID+ext {
+						t.Errorf("ZIP file %d is %s, want %s", i, names[i], c.ID+ext)
+					}
+				}
+			}
+			if cpg := readZIPFile(t, path, c.ID+".cpg"); cpg != "UTF-8" {
+				t.Errorf(".cpg says %q", cpg)
+			}
+			table := readZIPFile(t, path, c.ID+"_fields.txt")
 			prop := map[string]string{}
 			cuts := map[string]bool{}
 			for _, line := range strings.Split(table, "\n") {
@@ -128,6 +150,26 @@ func TestGDALReadsEveryValue(t *testing.T) {
 			t.Logf("%d values compared", checked)
 		})
 	}
+}
+
+// readZIPFile returns the text of one file of a ZIP archive.
+func readZIPFile(t *testing.T, path, name string) string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	f, err := zr.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // same compares a data value with what GDAL read: dates come back as
