@@ -7,22 +7,18 @@ import (
 )
 
 // Dataset is everything the service derives from one load of the data,
-// built whole before it is published: the indexed snapshot, the lookup
-// index with its gazetteer, and the generation that keys caches. A
+// built whole before it is published: the indexed snapshot (with the
+// fields of its collections) and the lookup index with its gazetteer.
+// Caches key their entries by Snapshot.Version, which identical data
+// shares across reloads and replicas (tiles.Key drops older versions). A
 // Dataset is immutable and safe for concurrent use.
 type Dataset struct {
 	// Snapshot is the indexed data; Locator answers lookups from it.
 	Snapshot *Snapshot
 	Locator  *Locator
-	// Generation numbers the datasets a Store has published, from 1: a
-	// cache keyed by it drops what an older generation made. Replicas of
-	// the same data have different generations but the same
-	// Snapshot.Version, which is what ETags use.
-	Generation uint64
 }
 
-// NewDataset derives the lookup index of snap. Generation is left 0 for
-// the Store to assign.
+// NewDataset derives the lookup index of snap.
 func NewDataset(snap *Snapshot) *Dataset {
 	return &Dataset{Snapshot: snap, Locator: NewLocator(snap)}
 }

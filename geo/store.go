@@ -356,7 +356,6 @@ func (s *Snapshot) Intersecting(b orbgeo.Bound, fn func(*Feature) bool, collecti
 // zero Store holds no dataset.
 type Store struct {
 	cur atomic.Pointer[Dataset]
-	gen atomic.Uint64
 }
 
 // NewStore returns a store that publishes the dataset of s (which may be
@@ -378,17 +377,14 @@ func (st *Store) Snapshot() *Snapshot {
 	return nil
 }
 
-// Swap derives the dataset of s (NewDataset), gives it the next generation
-// and publishes it, returning the snapshot it replaces. A nil s is ignored
+// Swap derives the dataset of s (NewDataset) and publishes it, returning the snapshot it replaces. A nil s is ignored
 // so that a failed reload can never unpublish good data; readers see the
 // old dataset until the new one is whole.
 func (st *Store) Swap(s *Snapshot) *Snapshot {
 	if s == nil {
 		return st.Snapshot()
 	}
-	d := NewDataset(s)
-	d.Generation = st.gen.Add(1)
-	if old := st.cur.Swap(d); old != nil {
+	if old := st.cur.Swap(NewDataset(s)); old != nil {
 		return old.Snapshot
 	}
 	return nil

@@ -153,7 +153,7 @@ func TestStoreSwapWhileReading(t *testing.T) {
 				// The dataset is whole when published: its locator is
 				// built and answers from its own snapshot.
 				if ds.Locator == nil || ds.Locator.Snapshot() != ds.Snapshot {
-					t.Errorf("generation %d published without its own locator", ds.Generation)
+					t.Errorf("dataset %s published without its own locator", ds.Snapshot.Version())
 					return
 				}
 			}
@@ -167,11 +167,8 @@ func TestStoreSwapWhileReading(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	gen := st.Dataset().Generation
-	if gen != 201 {
-		t.Errorf("generation after 1 + 200 swaps = %d, want 201", gen)
-	}
-	if st.Swap(nil) == nil || st.Snapshot() == nil || st.Dataset().Generation != gen {
+	cur := st.Dataset()
+	if st.Swap(nil) == nil || st.Dataset() != cur {
 		t.Error("Swap(nil) must keep the published dataset")
 	}
 	if a.Version() != b.Version() {
