@@ -58,7 +58,8 @@ describe('axe-core', () => {
       await page.mouse.click(pt.x, pt.y);
       assert.equal(await waitLookup(page, seq), 'done');
       assert.equal(await page.locator('.leaflet-popup').count(), 1, "the seat's popup is open");
-      await page.click('.leaflet-popup-content details summary');
+      await page.focus('.leaflet-popup-content details summary');
+      await page.keyboard.press('Enter');
       await page.click('#batch summary');
       vs = await axe(page);
       assert.deepEqual(vs, [], report(vs));

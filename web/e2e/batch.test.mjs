@@ -120,6 +120,32 @@ describe('spreadsheet', () => {
     await page.close();
   });
 
+  test('a row the service refuses gets the service reason, and only that row', async () => {
+    // The page checks coordinates itself, so the service refuses none of
+    // the rows it sends; to see the per-row path, row 7's longitude is
+    // spoilt on its way to the real server, which then refuses its chunk.
+    const { page, w } = await openPage(browser, server, '#lang=en');
+    await page.route(`${server.url}/lookup?*`, (route) => {
+      const req = route.request();
+      if (req.method() !== 'POST') return route.continue();
+      return route.continue({ postData: req.postData().replace(/^7,[^,\r\n]*,/m, '7,east,') });
+    });
+    const input = rows().slice(0, 20);
+    await page.click('#batch summary');
+    await page.setInputFiles('#batch-file', { name: 'p.csv', mimeType: 'text/csv', buffer: Buffer.from(csv(['id', 'name', 'lon', 'lat'], input)) });
+    await page.waitForSelector('#batch[data-state="done"]');
+    const cells = await page.$$eval('#batch-table tbody tr', (trs) => trs.map((tr) => tr.querySelector('td.error').textContent));
+    assert.equal(cells.length, 20);
+    cells.forEach((e, i) => {
+      if (i === 7) assert.match(e, /Lookup failed: "east" is not a number/, `row 7: ${e}`);
+      else assert.equal(e, '', `row ${i}: ${e}`);
+    });
+    assert.match(await page.textContent('#batch-message'), /Done: 20 rows, 1 of them/);
+    // Chromium logs the refused request.
+    assert.deepEqual(w.errors.filter((e) => !/status of 400/.test(e)), []);
+    await page.close();
+  });
+
   test('a file dropped on the page is looked up, GCJ-02 on request; a file of addresses is refused with a reason', async () => {
     const { page, w } = await openPage(browser, server, '#lang=en');
     const posts = [];

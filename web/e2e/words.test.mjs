@@ -54,7 +54,9 @@ async function popups(page) {
     const links = await page.$$eval('.leaflet-popup-content a', (as) => as.map((a) => a.getAttribute('href')));
     let details = '';
     if ((await page.locator('.leaflet-popup-content details summary').count()) > 0) {
-      await page.click('.leaflet-popup-content details summary');
+      // By keyboard: a click could land on the map while Leaflet pans.
+      await page.focus('.leaflet-popup-content details summary');
+      await page.keyboard.press('Enter');
       details = (await visibleText(page, '.leaflet-popup-content details')).all;
     }
     res.push({ collection: f.pane.replace(/^layer-/, ''), id: f.id, p: f.p, text, links, details });

@@ -246,6 +246,8 @@ function wire() {
       p.setContent(box.firstElementChild ?? box);
     }
     p.update();
+    // Leaflet labels its close button in English only.
+    p.getElement()?.querySelector('.leaflet-popup-close-button')?.setAttribute('aria-label', t('close'));
     if (!p.listening) {
       p.listening = true;
       p.getElement()?.addEventListener('toggle', () => p.update(), true);
