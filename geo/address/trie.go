@@ -17,8 +17,14 @@ type trie struct {
 // needs (about 70,000): the edge map is made that large at once.
 const trieSize = 1 << 17
 
-func (t *trie) init() {
-	t.edges = make(map[uint64]int32, trieSize)
+// init prepares an empty trie, large at once when it is to hold the
+// divisions.
+func (t *trie) init(large bool) {
+	size := 1024
+	if large {
+		size = trieSize
+	}
+	t.edges = make(map[uint64]int32, size)
 	t.hits = [][]hit{nil}
 	t.first, t.next = []int32{0}, []int32{0}
 }
