@@ -384,11 +384,14 @@ func (x *Index) addKeys(i int32, u *Unit, own bool) {
 			words = words[1:2]
 		}
 		for _, p := range pinyinOf(stem) {
+			// The reading's node is found once; the suffix words hang
+			// from it.
+			n := x.trie.node(0, p)
 			if hs >= 2 && u.Level != Village {
-				add(p, Pinyin, pw(Short, hs))
+				x.trie.addAt(n, hit{unit: i, kind: Pinyin, weight: pw(Short, hs)})
 			}
 			for _, s := range words {
-				add(p+s, Pinyin, pw(Full, han))
+				x.trie.addAt(x.trie.node(n, s), hit{unit: i, kind: Pinyin, weight: pw(Full, han)})
 			}
 		}
 	}

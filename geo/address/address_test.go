@@ -106,3 +106,18 @@ func TestExtend(t *testing.T) {
 		t.Errorf("Within/Path of the extension unit: %q", x.Path(base.Len()))
 	}
 }
+
+// BenchmarkDivisionIndex builds the index of the embedded divisions, the
+// work a process does once at start-up.
+func BenchmarkDivisionIndex(b *testing.B) {
+	us, err := Divisions()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := NewIndex(us, "50"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

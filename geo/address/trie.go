@@ -31,9 +31,11 @@ func (t *trie) init(large bool) {
 
 func edge(node int32, r rune) uint64 { return uint64(node)<<32 | uint64(uint32(r)) }
 
-// add stores h under key, once per (unit, kind): the best weight wins.
-func (t *trie) add(key string, h hit) {
-	n := int32(0)
+// add stores h under key, once per unit: the best weight wins.
+func (t *trie) add(key string, h hit) { t.addAt(t.node(0, key), h) }
+
+// node returns the node of key below node n, making the nodes missing.
+func (t *trie) node(n int32, key string) int32 {
 	for _, r := range key {
 		next, ok := t.edges[edge(n, r)]
 		if !ok {
@@ -45,6 +47,14 @@ func (t *trie) add(key string, h hit) {
 			t.edges[edge(n, r)] = next
 		}
 		n = next
+	}
+	return n
+}
+
+// addAt stores h at node n, once per unit: the best weight wins.
+func (t *trie) addAt(n int32, h hit) {
+	if n == 0 {
+		return // the empty key
 	}
 	for i, o := range t.hits[n] {
 		if o.unit == h.unit {
