@@ -748,17 +748,19 @@ func (x *Index) candidates(items []item, chosen int) []Candidate {
 		i     int
 		score float64
 	}
-	byUnit := map[int32]cand{}
+	// The best item by unit (a text names few units: a linear search
+	// beats a map).
+	cs := make([]cand, 0, len(items))
 	for i := range items {
 		u := items[i].hit.unit
 		sc := items[i].best + x.bonus(u)
-		if c, ok := byUnit[u]; !ok || sc > c.score {
-			byUnit[u] = cand{i, sc}
+		k := slices.IndexFunc(cs, func(c cand) bool { return items[c.i].hit.unit == u })
+		switch {
+		case k < 0:
+			cs = append(cs, cand{i, sc})
+		case sc > cs[k].score:
+			cs[k] = cand{i, sc}
 		}
-	}
-	var cs []cand
-	for _, c := range byUnit {
-		cs = append(cs, c)
 	}
 	chosenUnit := int32(-1)
 	if chosen >= 0 {
@@ -902,25 +904,21 @@ func oneOff(gap, name string) (int, bool) {
 
 // gaps returns the parts of s outside the matches.
 func gaps(s string, ms []Match) []string {
-	cover := make([]bool, len(s))
+	spans := make([][2]int, 0, len(ms))
 	for _, m := range ms {
-		for i := m.Start; i < m.End; i++ {
-			cover[i] = true
-		}
+		spans = append(spans, [2]int{m.Start, m.End})
 	}
+	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
 	var out []string
-	start := -1
-	for i := 0; i <= len(s); i++ {
-		if i < len(s) && !cover[i] {
-			if start < 0 {
-				start = i
-			}
-			continue
+	at := 0
+	for _, sp := range spans {
+		if sp[0] > at {
+			out = append(out, s[at:sp[0]])
 		}
-		if start >= 0 {
-			out = append(out, s[start:i])
-			start = -1
-		}
+		at = max(at, sp[1])
+	}
+	if at < len(s) {
+		out = append(out, s[at:])
 	}
 	return out
 }
