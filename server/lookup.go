@@ -270,6 +270,7 @@ func (s *Server) handleLookupBatch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.metrics.batchSize.Observe(float64(b.points))
 	if mt == mediaCSV {
 		mt += "; charset=utf-8"
 	}
@@ -282,6 +283,8 @@ type batch struct {
 	crs  geo.CRS
 	date time.Time
 	a    geo.Answer
+	// points counts the points looked up (for the batch-size metric).
+	points int
 }
 
 // tooMany is the error for a batch over MaxBatch points.
@@ -292,6 +295,7 @@ func tooMany(n int) error {
 // locate looks up one point; an invalid point fails with its parameter
 // prefixed by where (e.g. "[3].lon").
 func (b *batch) locate(where string, lon, lat float64) error {
+	b.points++
 	if err := b.loc.Locate(geo.Query{Lon: lon, Lat: lat, CRS: b.crs, Date: b.date}, &b.a); err != nil {
 		var ie *geo.InputError
 		if errors.As(err, &ie) {
@@ -360,6 +364,9 @@ func (b *batch) featureCollection(body []byte) ([]byte, error) {
 		pt, ok := f.Geometry.(orbgeo.Point)
 		if !ok {
 			return nil, geo.Invalidf(where+".geometry", "must be a Point")
+		}
+		if err := pointArity(raw); err != nil { // orb reads [106] as (106, 0)
+			return nil, geo.Invalidf(where+".geometry.coordinates", "%v", err)
 		}
 		if err := b.locate(where+".geometry.", pt[0], pt[1]); err != nil {
 			return nil, err
@@ -499,4 +506,21 @@ func placeName(p *geo.Place) string {
 		return "-"
 	}
 	return p.Name
+}
+
+// pointArity checks that the Point geometry of the GeoJSON feature raw has
+// at least two coordinates: orb reads [] as (0, 0) and [106] as (106, 0).
+func pointArity(raw []byte) error {
+	var f struct {
+		Geometry struct {
+			Coordinates []json.RawMessage `json:"coordinates"`
+		} `json:"geometry"`
+	}
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return err
+	}
+	if n := len(f.Geometry.Coordinates); n < 2 {
+		return fmt.Errorf("a point needs longitude and latitude, got %d numbers", n)
+	}
+	return nil
 }

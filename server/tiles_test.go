@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"os/exec"
 	"regexp"
@@ -35,7 +36,9 @@ func tileServer(t *testing.T) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(Config{Store: geo.NewStore(snap), Now: func() time.Time { return time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC) }})
+	// 192.0.2.0/24 holds httptest.NewRequest's peer: the proxy of the tests.
+	return New(Config{Store: geo.NewStore(snap), Now: func() time.Time { return time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC) },
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}})
 }
 
 func TestTileEndpoint(t *testing.T) {

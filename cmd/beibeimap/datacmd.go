@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 
+	"beibeimap/data"
 	"beibeimap/data/check"
 )
 
@@ -23,7 +25,7 @@ const (
 // geos. A failed check prints its report to stdout and returns errSilent.
 func runData(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: beibeimap data build [--src DIR] [--out DIR] | beibeimap data check [--data DIR]")
+		fmt.Fprintln(stderr, "usage: beibeimap data build [--src DIR] [--out DIR] | beibeimap data check [--data DIR] | beibeimap data push --to postgres://… [--data DIR]")
 		return errSilent
 	}
 	fset := flag.NewFlagSet("data "+args[0], flag.ContinueOnError)
@@ -37,7 +39,7 @@ func runData(args []string, getenv func(string) string, stdout, stderr io.Writer
 		}
 		return buildData(*src, *out, stderr)
 	case "check":
-		dir := fset.String("data", "", "folder of COLLECTION.geojson layers (default: the embedded layers)")
+		dir := fset.String("data", "", "folder of COLLECTION.geojson layers, or a .gpkg GeoPackage (default: the embedded layers)")
 		if done, err := parseNoArgs(fset, args[1:], getenv, stderr); done {
 			return err
 		}
@@ -46,8 +48,8 @@ func runData(args []string, getenv func(string) string, stdout, stderr io.Writer
 			if err != nil {
 				return fmt.Errorf("data check: %w", err)
 			}
-			if !st.IsDir() {
-				return fmt.Errorf("data check: %s is not a folder", *dir)
+			if !st.IsDir() && !data.IsGeoPackage(*dir) {
+				return fmt.Errorf("data check: %s is neither a folder nor a .gpkg GeoPackage", *dir)
 			}
 		}
 		ok, err := check.Run(layers(*dir), stdout)
@@ -58,8 +60,10 @@ func runData(args []string, getenv func(string) string, stdout, stderr io.Writer
 			return errSilent
 		}
 		return nil
+	case "push":
+		return runDataPush(context.Background(), fset, args[1:], getenv, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "unknown data command %q (want build or check)\n", args[0])
+	fmt.Fprintf(stderr, "unknown data command %q (want build, check or push)\n", args[0])
 	return errSilent
 }
 
