@@ -83,3 +83,14 @@ func BenchmarkNewLocator(b *testing.B) {
 		geo.NewLocator(snap)
 	}
 }
+
+// BenchmarkLoadSnapshot is the start-up work beside the address index:
+// decoding and indexing the embedded layers.
+func BenchmarkLoadSnapshot(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := data.LoadSnapshot(data.Default()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

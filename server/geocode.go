@@ -439,6 +439,9 @@ func (s *Server) handleSuggest(c echo.Context) error {
 		return err
 	}
 	sug, err := ds.Locator.Gazetteer().Suggest(v.Get("q"), limit)
+	if ie := (*geo.InputError)(nil); errors.As(err, &ie) {
+		return &geo.InputError{Param: "q", Detail: ie.Detail, Kind: ie.Kind}
+	}
 	if err != nil {
 		return err
 	}

@@ -105,16 +105,20 @@ type hit struct {
 }
 
 // Index recognises the units it was built with in free text. It is
-// immutable and safe for concurrent use.
+// immutable and safe for concurrent use. An index may extend another
+// (Extend): the units of both are numbered in one sequence, the base's
+// first, and the base is shared, not copied.
 type Index struct {
-	units    []Unit
-	folded   []string // Fold of each unit's name
-	byID     map[string]int32
-	anc      [][]int32 // each unit's ancestors, itself excluded, sorted
-	children [][]int32
-	home     int32
-	trie     trie
-	convert  func(string) (string, error)
+	base    *Index // the index this one extends, or nil
+	nb      int32  // the number of the base's units
+	units   []Unit // own units, numbered from nb
+	folded  []string
+	byID    map[string]int32  // own units by ID
+	anc     [][]int32         // each own unit's ancestors, itself excluded, sorted
+	kids    map[int32][]int32 // children of any unit that are own units
+	home    int32             // -1 for none
+	trie    trie              // own keys (and keys added to base units)
+	convert func(string) (string, error)
 }
 
 // NewIndex builds the index of units (their Parents must name units of the
@@ -122,42 +126,80 @@ type Index struct {
 // in the unit with ID home (a province: "50" for 重庆市). It returns an
 // error for duplicate IDs, unknown parents or an unknown home.
 func NewIndex(units []Unit, home string) (*Index, error) {
-	x := &Index{units: units, byID: make(map[string]int32, len(units))}
-	for i, u := range units {
+	return build(nil, units, home)
+}
+
+// Extend returns an index of x's units and units, with x's home; x is
+// shared, not copied, so that a large base (the divisions of China) is
+// built once and extended cheaply by what changes (the units and features
+// of one dataset). A unit whose ID is one of x's units adds its Aliases,
+// NameEn and Former names to that unit instead of being a unit of its
+// own. Parents may name units of either. x must not itself extend an
+// index. It returns the errors of NewIndex.
+func (x *Index) Extend(units []Unit) (*Index, error) {
+	if x.base != nil {
+		return nil, fmt.Errorf("address: an extended index cannot be extended again")
+	}
+	home := ""
+	if x.home >= 0 {
+		home = x.u(x.home).ID
+	}
+	return build(x, units, home)
+}
+
+func build(base *Index, units []Unit, home string) (*Index, error) {
+	x := &Index{base: base, byID: make(map[string]int32, len(units)), kids: map[int32][]int32{}, home: -1}
+	if base != nil {
+		x.nb = int32(base.Len())
+	}
+	var extra []Unit // names for units of the base
+	for _, u := range units {
+		if _, inBase := x.baseLookup(u.ID); inBase {
+			extra = append(extra, u)
+			continue
+		}
 		if _, dup := x.byID[u.ID]; dup || u.ID == "" {
 			return nil, fmt.Errorf("address: duplicate or empty unit id %q", u.ID)
 		}
-		x.byID[u.ID] = int32(i)
+		x.byID[u.ID] = x.nb + int32(len(x.units))
+		x.units = append(x.units, u)
 	}
-	h, ok := x.byID[home]
-	if !ok {
-		return nil, fmt.Errorf("address: home unit %q is not in the index", home)
+	if home != "" {
+		h, ok := x.lookup(home)
+		if !ok {
+			return nil, fmt.Errorf("address: home unit %q is not in the index", home)
+		}
+		x.home = h
 	}
-	x.home = h
-	x.children = make([][]int32, len(units))
-	parents := make([][]int32, len(units))
-	for i, u := range units {
+	parents := make([][]int32, len(x.units))
+	for i, u := range x.units {
 		for _, p := range u.Parents {
-			j, ok := x.byID[p]
+			j, ok := x.lookup(p)
 			if !ok {
 				return nil, fmt.Errorf("address: unit %s: unknown parent %q", u.ID, p)
 			}
 			parents[i] = append(parents[i], j)
-			x.children[j] = append(x.children[j], int32(i))
+			x.kids[j] = append(x.kids[j], x.nb+int32(i))
 		}
 	}
-	x.anc = make([][]int32, len(units))
-	for i := range units {
+	x.anc = make([][]int32, len(x.units))
+	for i := range x.units {
 		seen := map[int32]bool{}
 		stack := slices.Clone(parents[i])
 		for len(stack) > 0 {
 			p := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			if seen[p] || p == int32(i) {
+			if seen[p] || p == x.nb+int32(i) {
 				continue
 			}
 			seen[p] = true
-			stack = append(stack, parents[p]...)
+			if p < x.nb {
+				for _, a := range base.ancOf(p) {
+					seen[a] = true
+				}
+				continue
+			}
+			stack = append(stack, parents[p-x.nb]...)
 		}
 		for p := range seen {
 			x.anc[i] = append(x.anc[i], p)
@@ -169,45 +211,93 @@ func NewIndex(units []Unit, home string) (*Index, error) {
 		return nil, err
 	}
 	x.convert = cc.Convert
-	x.folded = make([]string, len(units))
-	for i := range units {
-		x.folded[i] = Fold(units[i].Name)
+	x.folded = make([]string, len(x.units))
+	for i := range x.units {
+		x.folded[i] = Fold(x.units[i].Name)
 	}
-	x.trie.init()
-	for i := range units {
-		x.addKeys(int32(i))
+	x.trie.init(base == nil)
+	for i := range x.units {
+		x.addKeys(x.nb+int32(i), &x.units[i], true)
+	}
+	for i := range extra {
+		j, _ := x.baseLookup(extra[i].ID)
+		x.addKeys(j, &extra[i], false)
 	}
 	return x, nil
 }
 
-// Len returns the number of units of the index.
-func (x *Index) Len() int { return len(x.units) }
+// u returns unit i of the whole sequence.
+func (x *Index) u(i int32) *Unit {
+	if i < x.nb {
+		return x.base.u(i)
+	}
+	return &x.units[i-x.nb]
+}
+
+func (x *Index) foldedOf(i int32) string {
+	if i < x.nb {
+		return x.base.foldedOf(i)
+	}
+	return x.folded[i-x.nb]
+}
+
+func (x *Index) ancOf(i int32) []int32 {
+	if i < x.nb {
+		return x.base.ancOf(i)
+	}
+	return x.anc[i-x.nb]
+}
+
+func (x *Index) lookup(id string) (int32, bool) {
+	if i, ok := x.byID[id]; ok {
+		return i, true
+	}
+	return x.baseLookup(id)
+}
+
+func (x *Index) baseLookup(id string) (int32, bool) {
+	if x.base == nil {
+		return 0, false
+	}
+	return x.base.lookup(id)
+}
+
+// Len returns the number of units of the index (with its base's).
+func (x *Index) Len() int { return int(x.nb) + len(x.units) }
 
 // Unit returns the unit at position i (as Match.Unit gives it).
-func (x *Index) Unit(i int) *Unit { return &x.units[i] }
+func (x *Index) Unit(i int) *Unit { return x.u(int32(i)) }
 
 // Lookup returns the position of the unit with the given ID.
 func (x *Index) Lookup(id string) (int, bool) {
-	i, ok := x.byID[id]
+	i, ok := x.lookup(id)
 	return int(i), ok
 }
 
 // Within reports whether unit i is the unit with ID id or lies in it.
 func (x *Index) Within(i int, id string) bool {
-	j, ok := x.byID[id]
+	j, ok := x.lookup(id)
 	if !ok {
 		return false
 	}
-	if int(j) == i {
-		return true
-	}
-	_, found := slices.BinarySearch(x.anc[i], j)
-	return found
+	return int(j) == i || x.fits(j, int32(i))
 }
 
-// Children returns the positions of the units whose parents include unit i.
-// The slice must not be modified.
-func (x *Index) Children(i int) []int32 { return x.children[i] }
+// Children returns the positions of the units whose parents include unit
+// i. The slice must not be modified.
+func (x *Index) Children(i int) []int32 { return x.children(int32(i)) }
+
+func (x *Index) children(i int32) []int32 {
+	own := x.kids[i]
+	if x.base == nil || i >= x.nb {
+		return own
+	}
+	b := x.base.children(i)
+	if len(own) == 0 {
+		return b
+	}
+	return append(slices.Clip(b), own...)
+}
 
 // Path returns the names of unit i's ancestors of the levels Province to
 // District and its own, outermost first, joined by spaces ("北京市 朝阳区"),
@@ -215,14 +305,17 @@ func (x *Index) Children(i int) []int32 { return x.children[i] }
 func (x *Index) Path(i int) string {
 	var names []string
 	for j := int32(i); ; {
-		u := &x.units[j]
+		u := x.u(j)
 		if u.Name != "" && !placeholderCity(u) {
 			names = append(names, u.Name)
 		}
 		if len(u.Parents) == 0 {
 			break
 		}
-		j = x.byID[u.Parents[0]]
+		var ok bool
+		if j, ok = x.lookup(u.Parents[0]); !ok {
+			break
+		}
 	}
 	slices.Reverse(names)
 	return strings.Join(names, " ")
@@ -235,13 +328,14 @@ func placeholderCity(u *Unit) bool {
 }
 
 func (x *Index) fits(outer, inner int32) bool {
-	_, found := slices.BinarySearch(x.anc[inner], outer)
+	_, found := slices.BinarySearch(x.ancOf(inner), outer)
 	return found
 }
 
-// addKeys adds the keys of unit i: its names, short forms and pinyin.
-func (x *Index) addKeys(i int32) {
-	u := &x.units[i]
+// addKeys adds the keys of u, unit i: its names, short forms and pinyin,
+// or, for names added to a base unit (own false), those of its aliases,
+// English and former names.
+func (x *Index) addKeys(i int32, u *Unit, own bool) {
 	if placeholderCity(u) {
 		return
 	}
@@ -259,7 +353,13 @@ func (x *Index) addKeys(i int32) {
 	_, fullSuffix := cutSuffix(full, u.Level)
 	stemHan := hanCount(strings.TrimSuffix(full, fullSuffix))
 	names := append([]string{u.Name}, u.Aliases...)
+	if !own {
+		names[0] = "" // the base has the name's own keys
+	}
 	for n, name := range names {
+		if name == "" {
+			continue
+		}
 		f := Fold(name)
 		han := hanCount(f)
 		if han == 0 {
@@ -280,15 +380,18 @@ func (x *Index) addKeys(i int32) {
 		// addresses of elsewhere write, and keeps the index small.
 		hs := hanCount(stem)
 		words := suffixWords(suffix, u.Level)
-		if u.Level > City && !x.fits(x.home, i) && len(words) > 1 {
+		if u.Level > City && (x.home < 0 || !x.fits(x.home, i)) && len(words) > 1 {
 			words = words[1:2]
 		}
 		for _, p := range pinyinOf(stem) {
+			// The reading's node is found once; the suffix words hang
+			// from it.
+			n := x.trie.node(0, p)
 			if hs >= 2 && u.Level != Village {
-				add(p, Pinyin, pw(Short, hs))
+				x.trie.addAt(n, hit{unit: i, kind: Pinyin, weight: pw(Short, hs)})
 			}
 			for _, s := range words {
-				add(p+s, Pinyin, pw(Full, han))
+				x.trie.addAt(x.trie.node(n, s), hit{unit: i, kind: Pinyin, weight: pw(Full, han)})
 			}
 		}
 	}
@@ -496,7 +599,7 @@ func (x *Index) parse(s string) Result {
 		items = append(x.scan(s, nil), extra...)
 		fwd, end = x.chain(items, dir)
 		for _, e := range extra {
-			u := &x.units[e.hit.unit]
+			u := x.u(e.hit.unit)
 			res.Notes = append(res.Notes, fmt.Sprintf("%s read as %s (one character corrected)", s[e.start:e.end], u.Name))
 		}
 	}
@@ -513,12 +616,12 @@ func (x *Index) parse(s string) Result {
 	}
 	// The chain is outermost first whatever the text order.
 	sort.SliceStable(res.Chain, func(i, j int) bool {
-		return x.units[res.Chain[i].Unit].Level < x.units[res.Chain[j].Unit].Level
+		return x.Unit(res.Chain[i].Unit).Level < x.Unit(res.Chain[j].Unit).Level
 	})
 	x.extendTypos(s, res.Chain, &res.Notes)
 	for _, m := range res.Chain {
 		if m.Kind == Former {
-			res.Notes = append(res.Notes, fmt.Sprintf("%s is not a current name; read as %s", m.Text, x.units[m.Unit].Name))
+			res.Notes = append(res.Notes, fmt.Sprintf("%s is not a current name; read as %s", m.Text, x.Unit(m.Unit).Name))
 		}
 	}
 	res.Unmatched = gaps(s, res.Chain)
@@ -527,13 +630,13 @@ func (x *Index) parse(s string) Result {
 		top := res.Candidates[0]
 		var also []string
 		for _, c := range res.Candidates[1:] {
-			if c.Score >= top.Score-homeBonus-0.1 && !x.Within(c.Unit, x.units[x.home].ID) {
+			if x.home >= 0 && c.Score >= top.Score-homeBonus-0.1 && !x.fits(x.home, int32(c.Unit)) {
 				also = append(also, x.Path(c.Unit))
 			}
 		}
-		if len(also) > 0 {
+		if len(also) > 0 && x.home >= 0 {
 			last := res.Chain[len(res.Chain)-1]
-			res.Notes = append(res.Notes, fmt.Sprintf("%s also names %s; read as in %s", last.Text, strings.Join(also, ", "), x.units[x.home].Name))
+			res.Notes = append(res.Notes, fmt.Sprintf("%s also names %s; read as in %s", last.Text, strings.Join(also, ", "), x.u(x.home).Name))
 		}
 	}
 	return res
@@ -544,8 +647,8 @@ func (x *Index) parse(s string) Result {
 // finer of two equal readings wins (礼嘉街道 over 北部新区 in
 // 北部新区礼嘉街道, where the two do not chain).
 func (x *Index) bonus(u int32) float64 {
-	b := float64(x.units[u].Level) / 100
-	if x.fits(x.home, u) || u == x.home {
+	b := float64(x.u(u).Level) / 100
+	if x.home >= 0 && (x.fits(x.home, u) || u == x.home) {
 		b += homeBonus
 	}
 	return b
@@ -558,7 +661,7 @@ var roadSuffixes = []rune{'路', '街', '巷'}
 // scan finds every key of the index in s, at every position.
 func (x *Index) scan(s string, out []item) []item {
 	for i := 0; i < len(s); {
-		x.trie.walk(s[i:], func(n int, hs []hit) {
+		x.walk(s[i:], func(n int, hs []hit) {
 			next, _ := utf8.DecodeRuneInString(s[i+n:])
 			for _, h := range hs {
 				if h.kind == Short && slices.Contains(roadSuffixes, next) {
@@ -574,8 +677,15 @@ func (x *Index) scan(s string, out []item) []item {
 		i += size
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].start < out[b].start })
+	if len(out) > maxItems {
+		out = out[:maxItems] // the chain search is quadratic in the items
+	}
 	return out
 }
+
+// maxItems bounds the names one text is searched for a chain with: far
+// more than an address holds, few enough to bound the work on any text.
+const maxItems = 256
 
 func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' }
 
@@ -638,17 +748,19 @@ func (x *Index) candidates(items []item, chosen int) []Candidate {
 		i     int
 		score float64
 	}
-	byUnit := map[int32]cand{}
+	// The best item by unit (a text names few units: a linear search
+	// beats a map).
+	cs := make([]cand, 0, len(items))
 	for i := range items {
 		u := items[i].hit.unit
 		sc := items[i].best + x.bonus(u)
-		if c, ok := byUnit[u]; !ok || sc > c.score {
-			byUnit[u] = cand{i, sc}
+		k := slices.IndexFunc(cs, func(c cand) bool { return items[c.i].hit.unit == u })
+		switch {
+		case k < 0:
+			cs = append(cs, cand{i, sc})
+		case sc > cs[k].score:
+			cs[k] = cand{i, sc}
 		}
-	}
-	var cs []cand
-	for _, c := range byUnit {
-		cs = append(cs, c)
 	}
 	chosenUnit := int32(-1)
 	if chosen >= 0 {
@@ -670,10 +782,10 @@ func (x *Index) candidates(items []item, chosen int) []Candidate {
 			break
 		}
 		it := items[c.i]
-		u := &x.units[it.hit.unit]
+		u := x.u(it.hit.unit)
 		reason := fmt.Sprintf("%s %s of %s", u.Level, it.hit.kind, x.Path(int(it.hit.unit)))
 		if it.prev >= 0 {
-			reason += ", under " + x.units[items[it.prev].hit.unit].Name
+			reason += ", under " + x.u(items[it.prev].hit.unit).Name
 		}
 		out = append(out, Candidate{Unit: int(it.hit.unit), Score: math.Round(c.score*100) / 100, Reason: reason})
 	}
@@ -709,14 +821,14 @@ func (x *Index) typos(s string, items []item, end int) []item {
 		var found []int32
 		var foundLen int
 		for _, c := range x.descendants(it.hit.unit) {
-			if n, ok := oneOff(gap, x.folded[c]); ok {
+			if n, ok := oneOff(gap, x.foldedOf(c)); ok {
 				found = append(found, c)
 				foundLen = n
 			}
 		}
 		if len(found) == 1 {
 			u := found[0]
-			out = append(out, item{start: it.end, end: it.end + foundLen, hit: hit{unit: u, kind: Typo, weight: float64(hanCount(x.folded[u])) * kindWeight[Typo]}, prev: -1})
+			out = append(out, item{start: it.end, end: it.end + foundLen, hit: hit{unit: u, kind: Typo, weight: float64(hanCount(x.foldedOf(u))) * kindWeight[Typo]}, prev: -1})
 		}
 	}
 	return out
@@ -728,7 +840,7 @@ func (x *Index) typos(s string, items []item, end int) []item {
 func (x *Index) extendTypos(s string, chain []Match, notes *[]string) {
 	for k := range chain {
 		m := &chain[k]
-		name := x.folded[m.Unit]
+		name := x.foldedOf(int32(m.Unit))
 		if m.Text == name || m.Kind == Pinyin {
 			continue
 		}
@@ -739,7 +851,7 @@ func (x *Index) extendTypos(s string, chain []Match, notes *[]string) {
 			}
 		}
 		if n, ok := oneOff(s[m.Start:limit], name); ok {
-			*notes = append(*notes, fmt.Sprintf("%s read as %s (one character corrected)", s[m.Start:m.Start+n], x.units[m.Unit].Name))
+			*notes = append(*notes, fmt.Sprintf("%s read as %s (one character corrected)", s[m.Start:m.Start+n], x.Unit(m.Unit).Name))
 			m.End, m.Text, m.Kind = m.Start+n, s[m.Start:m.Start+n], Typo
 		}
 	}
@@ -753,12 +865,12 @@ func forwardOrder(chain []item) bool {
 // city the grandchildren too (重庆市 → 市辖区 → 北碚区: the city level is
 // never written for a municipality).
 func (x *Index) descendants(i int32) []int32 {
-	if x.units[i].Level > City {
-		return x.children[i]
+	if x.u(i).Level > City {
+		return x.children(i)
 	}
-	out := slices.Clone(x.children[i])
-	for _, c := range x.children[i] {
-		out = append(out, x.children[c]...)
+	out := slices.Clone(x.children(i))
+	for _, c := range x.children(i) {
+		out = append(out, x.children(c)...)
 	}
 	return out
 }
@@ -792,25 +904,21 @@ func oneOff(gap, name string) (int, bool) {
 
 // gaps returns the parts of s outside the matches.
 func gaps(s string, ms []Match) []string {
-	cover := make([]bool, len(s))
+	spans := make([][2]int, 0, len(ms))
 	for _, m := range ms {
-		for i := m.Start; i < m.End; i++ {
-			cover[i] = true
-		}
+		spans = append(spans, [2]int{m.Start, m.End})
 	}
+	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
 	var out []string
-	start := -1
-	for i := 0; i <= len(s); i++ {
-		if i < len(s) && !cover[i] {
-			if start < 0 {
-				start = i
-			}
-			continue
+	at := 0
+	for _, sp := range spans {
+		if sp[0] > at {
+			out = append(out, s[at:sp[0]])
 		}
-		if start >= 0 {
-			out = append(out, s[start:i])
-			start = -1
-		}
+		at = max(at, sp[1])
+	}
+	if at < len(s) {
+		out = append(out, s[at:])
 	}
 	return out
 }
@@ -825,7 +933,7 @@ func (x *Index) Complete(text string, limit int) []int {
 	}
 	var home, other []int
 	seen := map[int32]bool{}
-	x.trie.complete(prefix, func(hs []hit) bool {
+	x.complete(prefix, func(hs []hit) bool {
 		for _, h := range hs {
 			if seen[h.unit] {
 				continue
@@ -844,4 +952,23 @@ func (x *Index) Complete(text string, limit int) []int {
 		out = out[:limit]
 	}
 	return out
+}
+
+// walk calls fn for the keys of the index and of its base that are
+// prefixes of s.
+func (x *Index) walk(s string, fn func(n int, hs []hit)) {
+	if x.base != nil {
+		x.base.trie.walk(s, fn)
+	}
+	x.trie.walk(s, fn)
+}
+
+// complete calls fn with the hits of the keys of the index, then of its
+// base, that begin with prefix, until fn returns false.
+func (x *Index) complete(prefix string, fn func(hs []hit) bool) {
+	more := true
+	x.trie.complete(prefix, func(hs []hit) bool { more = fn(hs); return more })
+	if more && x.base != nil {
+		x.base.trie.complete(prefix, fn)
+	}
 }

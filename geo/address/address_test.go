@@ -73,3 +73,51 @@ func TestParseChain(t *testing.T) {
 		})
 	}
 }
+
+// TestExtend checks that an extension shares its base: units of both are
+// numbered in one sequence, an extension unit may lie in a base unit, and
+// a unit with a base ID adds names to it rather than a unit.
+func TestExtend(t *testing.T) {
+	base := divisionIndex(t)
+	x, err := base.Extend([]Unit{
+		{ID: "place:1", Name: "缙云山", Level: Place, Parents: []string{"500109"}},
+		{ID: "500106", Name: "沙坪坝区", NameEn: "Shapingba District", Level: District},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Len() != base.Len()+1 {
+		t.Fatalf("Len = %d, want the base's %d + 1", x.Len(), base.Len())
+	}
+	r := x.Parse("重庆市北碚区缙云山")
+	if d := r.Deepest(); d < 0 || x.Unit(d).ID != "place:1" || len(r.Chain) != 3 {
+		t.Errorf("chain %+v, want 重庆市 北碚区 缙云山", r.Chain)
+	}
+	if r := x.Parse("Shapingba District"); r.Deepest() < 0 || x.Unit(r.Deepest()).ID != "500106" {
+		t.Errorf("an English name added to a base unit is not read: %+v", r.Chain)
+	}
+	if r := base.Parse("缙云山"); r.Deepest() >= base.Len() {
+		t.Errorf("the base learnt the extension's unit %s", base.Unit(r.Deepest()).Name)
+	}
+	if _, err := x.Extend(nil); err == nil {
+		t.Error("an extension was extended again")
+	}
+	if !x.Within(base.Len(), "50") || x.Path(base.Len()) != "重庆市 北碚区 缙云山" {
+		t.Errorf("Within/Path of the extension unit: %q", x.Path(base.Len()))
+	}
+}
+
+// BenchmarkDivisionIndex builds the index of the embedded divisions, the
+// work a process does once at start-up.
+func BenchmarkDivisionIndex(b *testing.B) {
+	us, err := Divisions()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := NewIndex(us, "50"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

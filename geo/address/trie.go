@@ -17,17 +17,25 @@ type trie struct {
 // needs (about 70,000): the edge map is made that large at once.
 const trieSize = 1 << 17
 
-func (t *trie) init() {
-	t.edges = make(map[uint64]int32, trieSize)
+// init prepares an empty trie, large at once when it is to hold the
+// divisions.
+func (t *trie) init(large bool) {
+	size := 1024
+	if large {
+		size = trieSize
+	}
+	t.edges = make(map[uint64]int32, size)
 	t.hits = [][]hit{nil}
 	t.first, t.next = []int32{0}, []int32{0}
 }
 
 func edge(node int32, r rune) uint64 { return uint64(node)<<32 | uint64(uint32(r)) }
 
-// add stores h under key, once per (unit, kind): the best weight wins.
-func (t *trie) add(key string, h hit) {
-	n := int32(0)
+// add stores h under key, once per unit: the best weight wins.
+func (t *trie) add(key string, h hit) { t.addAt(t.node(0, key), h) }
+
+// node returns the node of key below node n, making the nodes missing.
+func (t *trie) node(n int32, key string) int32 {
 	for _, r := range key {
 		next, ok := t.edges[edge(n, r)]
 		if !ok {
@@ -39,6 +47,14 @@ func (t *trie) add(key string, h hit) {
 			t.edges[edge(n, r)] = next
 		}
 		n = next
+	}
+	return n
+}
+
+// addAt stores h at node n, once per unit: the best weight wins.
+func (t *trie) addAt(n int32, h hit) {
+	if n == 0 {
+		return // the empty key
 	}
 	for i, o := range t.hits[n] {
 		if o.unit == h.unit {
