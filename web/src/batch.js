@@ -125,9 +125,10 @@ async function run(file) {
   el('batch-download').hidden = false;
 }
 
-// lookup answers the points of chunk into rows. A chunk the service
-// refuses as a whole (400: one bad point fails the request) is split until
-// the bad rows are found, each with the service's reason.
+// lookup answers the points of chunk into rows. The service answers a CSV
+// row by row: a row it cannot look up carries its own status and error. A
+// chunk refused as a whole (a 400, which an older service gave for one bad
+// point) is split until the bad rows are found, each with the reason.
 async function lookup(chunk, rows, res) {
   const body = Papa.unparse({ fields: ['row', 'lon', 'lat'], data: chunk.map((p) => [p.i, p.lon, p.lat]) });
   let r;
@@ -145,9 +146,11 @@ async function lookup(chunk, rows, res) {
     const out = Papa.parse((await r.text()).replace(/^\ufeff/, ''), { header: true, skipEmptyLines: 'greedy' });
     for (const a of out.data) {
       const row = rows[Number(a.row)];
-      if (row) row.answer = ANSWER.map((k) => a[k] ?? '');
+      if (!row) continue;
+      if (a.status && a.status !== 'ok') row.error = t('batchFailed', { detail: (a.error || a.status).replace(/^line \d+: /, '') });
+      else row.answer = ANSWER.map((k) => a[k] ?? '');
     }
-    for (const p of chunk) if (!rows[p.i].answer) rows[p.i].error = t('batchNoAnswer');
+    for (const p of chunk) if (!rows[p.i].answer && !rows[p.i].error) rows[p.i].error = t('batchNoAnswer');
     return;
   }
   let detail = String(r.status);
