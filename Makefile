@@ -8,7 +8,7 @@ ADDR    ?= 127.0.0.1:8080
 BIN     := bin/beibeimap
 WEBDIST := web/dist/index.html
 
-.PHONY: run build web data check test test-go test-e2e fuzz deps bench bench-http bench-ogc loadtest fmt vet clean
+.PHONY: run build web data check test test-go test-e2e fuzz deps bench bench-http bench-ogc bench-tiles loadtest fmt vet clean
 
 ## run: serve the embedded default data on http://$(ADDR)
 run: web
@@ -73,6 +73,10 @@ bench-http: web
 ## bench-ogc: OGC items and CQL2 queries under load against the same baseline
 bench-ogc: web
 	bash .ci/loadbench-ogc
+
+## bench-tiles: cold tile latency per zoom and cached tiles against the same baseline
+bench-tiles: web
+	bash .ci/bench-tiles
 
 ## loadtest: 60 s of mixed load (lookups, batches, items, tiles, page assets) with throughput, p50/p99 per route, errors and RSS
 loadtest: web

@@ -51,7 +51,7 @@ var collectionID = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
 // order is the order in which the default collections are listed; others
 // follow alphabetically.
-var order = []string{"districts", "townships", "seats", "planning-zones", "projects", "corridors"}
+var order = geo.CollectionIDs
 
 // Load reads every COLLECTION.geojson file at the root of fsys and returns
 // the collections, default collections first in their documented order,

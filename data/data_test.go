@@ -122,3 +122,71 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestRegionAgreesWithData checks geo.Redrawing2026, written by hand from
+// the notice, against the township layer built from the NBS codes: the same
+// ten units move, from and to the same districts, with the same names.
+func TestRegionAgreesWithData(t *testing.T) {
+	snap, err := data.LoadSnapshot(data.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := geo.Redrawing2026
+	towns, err := snap.Collection(geo.TownshipsID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	districtCode := func(id string) string {
+		f, err := snap.Feature(geo.DistrictsID, id)
+		if err != nil {
+			t.Fatalf("district %q: %v", id, err)
+		}
+		return f.String("code")
+	}
+	moved := 0
+	for _, f := range towns.Features {
+		code := f.String("code")
+		m, ok := r.Move(code)
+		if moves, _ := f.Properties["moves"].(bool); moves != ok {
+			t.Errorf("township %s %s: moves = %v in the data, %v in geo.Redrawing2026", code, f.String("name"), moves, ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		moved++
+		if m.Name != f.String("name") || m.NameEn != f.String("name_en") {
+			t.Errorf("township %s: named %s/%s in the region, %s/%s in the data", code, m.Name, m.NameEn, f.String("name"), f.String("name_en"))
+		}
+		if got := districtCode(f.String("district_before")); got != m.From.Code {
+			t.Errorf("township %s %s: before in %s, region says %s", code, m.Name, got, m.From.Code)
+		}
+		after, err := snap.Feature(geo.DistrictsID, f.String("district_after"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.String("name") != m.To.Name || !after.Valid.From.Equal(r.Date) {
+			t.Errorf("township %s %s: after in %s from %v, region says %s from %v", code, m.Name, after.String("name"), after.Valid.From, m.To.Name, r.Date)
+		}
+		if r.Joins(code) == r.Leaves(code) {
+			t.Errorf("township %s both joins and leaves %s, or neither", code, r.Target.Name)
+		}
+	}
+	if moved != len(r.Moves) {
+		t.Errorf("%d moving townships in the data, %d in geo.Redrawing2026", moved, len(r.Moves))
+	}
+	for _, u := range append(append([]geo.Unit{r.Target}, r.Created...), r.Abolished...) {
+		id := u.ID
+		if id == "" {
+			id = u.Code
+		}
+		f, err := snap.Feature(geo.DistrictsID, id)
+		if err != nil {
+			t.Errorf("district %s (%s) of the region is not in the data: %v", u.Name, id, err)
+			continue
+		}
+		if f.String("name") != u.Name || f.String("name_en") != u.NameEn || f.String("code") != u.Code {
+			t.Errorf("district %s: %s/%s/%s in the data", id, f.String("name"), f.String("name_en"), f.String("code"))
+		}
+	}
+}

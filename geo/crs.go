@@ -2,6 +2,7 @@ package geo
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	orbgeo "github.com/paulmach/orb"
@@ -14,9 +15,13 @@ type CRS string
 
 // The coordinate systems the service converts at its edges.
 const (
-	// WGS84 is longitude/latitude in degrees on WGS84 (EPSG:4326 values in
-	// CRS84 lon/lat order). Its conversions are the identity.
+	// WGS84 is longitude/latitude in degrees on WGS84, longitude first:
+	// OGC's CRS84. Its conversions are the identity.
 	WGS84 CRS = "wgs84"
+	// EPSG4326 is the same datum with EPSG's axis order, latitude first:
+	// coordinates written in it (OGC API output, bbox-crs, filter-crs)
+	// are swapped.
+	EPSG4326 CRS = "epsg:4326"
 	// GCJ02 is the obfuscated datum of Chinese web maps (Amap, Tencent),
 	// lon/lat degrees. Outside mainland China it equals WGS84.
 	GCJ02 CRS = "gcj02"
@@ -24,28 +29,88 @@ const (
 	BD09 CRS = "bd09"
 	// WebMercator is EPSG:3857, x/y in metres on a sphere of radius
 	// 6,378,137 m.
-	WebMercator CRS = "epsg3857"
+	WebMercator CRS = "epsg:3857"
 )
 
-// ParseCRS parses a CRS name, case-insensitively. Accepted are "wgs84"
-// ("epsg:4326", "crs84"), "gcj02", "bd09" and "epsg:3857" ("webmercator").
-// Anything else returns an error wrapping ErrInvalid that names param.
-func ParseCRS(param, s string) (CRS, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "wgs84", "epsg:4326", "crs84", "wgs-84":
-		return WGS84, nil
-	case "gcj02", "gcj-02":
-		return GCJ02, nil
-	case "bd09", "bd-09":
-		return BD09, nil
-	case "epsg3857", "epsg:3857", "webmercator", "web-mercator":
-		return WebMercator, nil
-	}
-	return "", Invalidf(param, "unknown coordinate system %q (want wgs84, gcj02, bd09 or epsg:3857)", s)
+// crsDef is one row of the table of coordinate systems.
+type crsDef struct {
+	crs CRS
+	// uri is the OGC identifier; "" for the datums of Chinese web maps,
+	// which have none (OGC API – Features does not offer them).
+	uri string
+	// names are the other spellings accepted, upper case.
+	names []string
+	// latLon is set when the CRS's own axis order is latitude first.
+	latLon bool
 }
 
-// ToWGS84 converts p from c to WGS84 lon/lat. GCJ02 and BD09 are inverted
-// iteratively to better than 1e-7 degrees (about 1 cm).
+// crsTable is the one table of the coordinate systems the service knows:
+// their names, URIs and axis orders. Lookup, OGC items, bbox-crs and
+// filter-crs all parse with ParseCRS.
+var crsTable = []crsDef{
+	{WGS84, "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+		[]string{"WGS84", "WGS-84", "CRS84", "OGC:CRS84", "[OGC:CRS84]", "HTTP://WWW.OPENGIS.NET/DEF/CRS/OGC/0/CRS84"}, false},
+	{EPSG4326, "http://www.opengis.net/def/crs/EPSG/0/4326",
+		[]string{"EPSG:4326", "EPSG4326", "[EPSG:4326]", "HTTP://WWW.OPENGIS.NET/GML/SRS/EPSG.XML#4326"}, true},
+	{WebMercator, "http://www.opengis.net/def/crs/EPSG/0/3857",
+		[]string{"EPSG:3857", "EPSG3857", "[EPSG:3857]", "WEBMERCATOR", "WEB-MERCATOR"}, false},
+	{GCJ02, "", []string{"GCJ02", "GCJ-02"}, false},
+	{BD09, "", []string{"BD09", "BD-09"}, false},
+}
+
+func (c CRS) def() crsDef {
+	for _, d := range crsTable {
+		if d.crs == c {
+			return d
+		}
+	}
+	return crsDef{crs: c}
+}
+
+// URI returns the OGC identifier of c, or "" for GCJ02 and BD09 (and
+// unknown values).
+func (c CRS) URI() string { return c.def().uri }
+
+// LatLon reports whether c's own axis order is latitude first (EPSG:4326).
+// ToWGS84 and FromWGS84 work longitude first whatever the axis order:
+// callers that read or write coordinates in c's order swap them.
+func (c CRS) LatLon() bool { return c.def().latLon }
+
+// CRSURIs returns the OGC URIs of the coordinate systems that have one,
+// CRS84 first (the storage CRS of every collection).
+func CRSURIs() []string {
+	var out []string
+	for _, d := range crsTable {
+		if d.uri != "" {
+			out = append(out, d.uri)
+		}
+	}
+	return out
+}
+
+// ParseCRS parses a coordinate system by its short name, another spelling
+// in the table or its OGC URI, case-insensitively; "" is WGS84. Anything
+// else returns an *InputError naming param.
+func ParseCRS(param, s string) (CRS, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	if t == "" {
+		return WGS84, nil
+	}
+	for _, d := range crsTable {
+		if t == strings.ToUpper(string(d.crs)) || t == strings.ToUpper(d.uri) || slices.Contains(d.names, t) {
+			return d.crs, nil
+		}
+	}
+	names := make([]string, len(crsTable))
+	for i, d := range crsTable {
+		names[i] = string(d.crs)
+	}
+	return "", Invalidf(param, "unknown coordinate system %q (want %s, or an OGC URI)", s, strings.Join(names, ", "))
+}
+
+// ToWGS84 converts p from c to WGS84 lon/lat; p is longitude (or x) first
+// whatever c's axis order. GCJ02 and BD09 are inverted iteratively to
+// better than 1e-7 degrees (about 1 cm).
 func (c CRS) ToWGS84(p orbgeo.Point) orbgeo.Point {
 	switch c {
 	case GCJ02:
@@ -58,7 +123,8 @@ func (c CRS) ToWGS84(p orbgeo.Point) orbgeo.Point {
 	return p
 }
 
-// FromWGS84 converts the WGS84 lon/lat point p to c.
+// FromWGS84 converts the WGS84 lon/lat point p to c, longitude (or x)
+// first whatever c's axis order.
 func (c CRS) FromWGS84(p orbgeo.Point) orbgeo.Point {
 	switch c {
 	case GCJ02:

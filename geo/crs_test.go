@@ -80,6 +80,10 @@ func TestParseCRS(t *testing.T) {
 		{"gcj02", geo.GCJ02, false},
 		{"BD09", geo.BD09, false},
 		{"EPSG:3857", geo.WebMercator, false},
+		{"EPSG:4326", geo.EPSG4326, false},
+		{"http://www.opengis.net/def/crs/EPSG/0/4326", geo.EPSG4326, false},
+		{"[OGC:CRS84]", geo.WGS84, false},
+		{"http://www.opengis.net/def/crs/OGC/1.3/CRS84", geo.WGS84, false},
 		{"utm", "", true},
 		{"gcj 02", "", true},
 	}
@@ -90,5 +94,31 @@ func TestParseCRS(t *testing.T) {
 				t.Errorf("ParseCRS(%q) = %q, %v; want %q, error %v", tc.in, got, err, tc.want, tc.wantErr)
 			}
 		})
+	}
+}
+
+// TestCRSAxisOrder checks that one spelling means one axis order wherever
+// it is parsed: EPSG:4326 is latitude first (as EPSG defines it and OGC API
+// Part 2 requires), CRS84 and the web-map datums longitude first.
+func TestCRSAxisOrder(t *testing.T) {
+	for _, tc := range []struct {
+		in     string
+		latLon bool
+		uri    string
+	}{
+		{"EPSG:4326", true, "http://www.opengis.net/def/crs/EPSG/0/4326"},
+		{"epsg:4326", true, "http://www.opengis.net/def/crs/EPSG/0/4326"},
+		{"CRS84", false, "http://www.opengis.net/def/crs/OGC/1.3/CRS84"},
+		{"wgs84", false, "http://www.opengis.net/def/crs/OGC/1.3/CRS84"},
+		{"EPSG:3857", false, "http://www.opengis.net/def/crs/EPSG/0/3857"},
+		{"gcj02", false, ""},
+	} {
+		c, err := geo.ParseCRS("crs", tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.LatLon() != tc.latLon || c.URI() != tc.uri {
+			t.Errorf("%s: LatLon %v, URI %q; want %v, %q", tc.in, c.LatLon(), c.URI(), tc.latLon, tc.uri)
+		}
 	}
 }

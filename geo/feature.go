@@ -117,7 +117,7 @@ func (c *Collection) Extent() (orbgeo.Bound, Interval) {
 	haveBound := false
 	openFrom, openTo := false, false
 	for i, f := range c.Features {
-		if !isEmpty(f.Geometry) {
+		if !IsEmpty(f.Geometry) {
 			if fb := f.Geometry.Bound(); haveBound {
 				b = b.Union(fb)
 			} else {
@@ -144,14 +144,6 @@ func (c *Collection) Extent() (orbgeo.Bound, Interval) {
 		iv.To = time.Time{}
 	}
 	return b, iv
-}
-
-// isEmpty reports whether g has no coordinates (an empty MultiPolygon, say:
-// the dataset uses one for a unit whose area is not known).
-func isEmpty(g orbgeo.Geometry) bool {
-	empty := true
-	eachPoint(g, func(orbgeo.Point) { empty = false })
-	return empty
 }
 
 // validate checks the invariants a snapshot relies on.

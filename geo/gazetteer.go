@@ -31,15 +31,43 @@ type alias struct {
 	at        string   // a township whose point answers for the area, if any
 }
 
-// aliases lists the names people still write that the current layout no
-// longer has. Names that are also features of the data (江北区, 渝北区 while
-// their old versions are loaded) merge with them.
-var aliases = []alias{
-	{"北部新区", "Beibu New Area", "两江新区", "北部新区 is not an administrative district; its area is part of 两江新区", nil, ""},
-	{"江北区", "Jiangbei District", "两江新区", "江北区 was abolished on {date} ({basis}); its area is part of 两江新区", nil, ""},
-	{"渝北区", "Yubei District", "两江新区", "渝北区 was abolished on {date} ({basis}); 大湾镇, 统景镇, 大盛镇, 兴隆镇 and 茨竹镇 joined 北碚区, the rest is part of 两江新区", nil, ""},
-	{"两江新区", "Liangjiang New Area", "两江新区", "", nil, ""},
-	{"川渝高竹新区", "Sichuan-Chongqing Gaozhu New Area", "北碚区", "the Chongqing part of 川渝高竹新区 is under the direct management of 北碚区 since {date} ({basis})", []string{"高竹新区", "Gaozhu New Area"}, "茨竹镇"},
+// aliasesOf lists the names people still write that the layout after
+// redrawing r no longer has — its abolished districts and the informal
+// areas around Beibei — and its new districts. Names that are also features
+// of the data (江北区, 渝北区 while their old versions are loaded) merge
+// with them.
+func aliasesOf(r *Redrawing) []alias {
+	heir := r.Target.Name
+	if len(r.Created) > 0 {
+		heir = r.Created[0].Name
+	}
+	var out []alias
+	for _, d := range r.Abolished {
+		note := d.Name + " was abolished on {date} ({basis}); "
+		var joined []string
+		for _, m := range r.Moves {
+			if m.From.Code == d.Code && m.To.Name != heir {
+				joined = append(joined, m.Name)
+			}
+		}
+		if len(joined) > 0 {
+			note += strings.Join(joined, ", ") + " joined " + r.Target.Name + ", the rest is part of " + heir
+		} else {
+			note += "its area is part of " + heir
+		}
+		out = append(out, alias{name: d.Name, en: d.NameEn, successor: heir, note: note})
+	}
+	for _, d := range r.Created {
+		out = append(out, alias{name: d.Name, en: d.NameEn, successor: d.Name})
+	}
+	// Informal names: 北部新区 was a development zone, never a district;
+	// the Chongqing part of 川渝高竹新区 lies in 茨竹镇 and 大湾镇.
+	out = append(out,
+		alias{name: "北部新区", en: "Beibu New Area", successor: heir, note: "北部新区 is not an administrative district; its area is part of " + heir},
+		alias{name: "川渝高竹新区", en: "Sichuan-Chongqing Gaozhu New Area", successor: r.Target.Name,
+			note: "the Chongqing part of 川渝高竹新区 is under the direct management of " + r.Target.Name + " since {date} ({basis})",
+			also: []string{"高竹新区", "Gaozhu New Area"}, at: "茨竹镇"})
+	return out
 }
 
 // Chinese unit suffixes, longest first, with their pinyin; stripping one
@@ -79,7 +107,8 @@ type gazEntry struct {
 // them into a point to look up. It is built from a snapshot by NewLocator,
 // is immutable and safe for concurrent use.
 type Gazetteer struct {
-	loc     *Locator
+	// changed is the first day of the current layout, as the data has it.
+	changed time.Time
 	keys    map[string][]*gazEntry
 	maxKey  int
 	entries []*gazEntry
@@ -110,8 +139,10 @@ type Resolution struct {
 	DistrictOnly bool
 }
 
+// newGazetteer builds the gazetteer of the places l has prepared. It keeps
+// no reference to l.
 func newGazetteer(l *Locator) *Gazetteer {
-	g := &Gazetteer{loc: l, keys: map[string][]*gazEntry{}}
+	g := &Gazetteer{changed: l.changed, keys: map[string][]*gazEntry{}}
 	byName := map[string]*gazEntry{}
 	add := func(e *gazEntry) {
 		g.entries = append(g.entries, e)
@@ -138,6 +169,7 @@ func newGazetteer(l *Locator) *Gazetteer {
 			towns = append(towns, e)
 		}
 	}
+	aliases := aliasesOf(Redrawing2026)
 	for i := range aliases {
 		a := &aliases[i]
 		if e := byName[a.name]; e != nil {
@@ -152,7 +184,7 @@ func newGazetteer(l *Locator) *Gazetteer {
 	for _, e := range towns {
 		p := e.places[0]
 		pt, ok := orbgeo.Point{}, false
-		if s, found := seats[p.Code]; found && p.Code != "" && geometryContains(p.Feature.Geometry, s) {
+		if s, found := seats[p.Code]; found && p.Code != "" && Contains(p.Feature.Geometry, s) {
 			pt, ok = s, true
 		} else {
 			pt, ok = InteriorPoint(p.Feature.Geometry)
@@ -316,28 +348,6 @@ func seatsByTownship(s *Snapshot) map[string]orbgeo.Point {
 	return m
 }
 
-// geometryContains reports whether the polygonal g contains pt under the
-// package's boundary rule; false for other geometries.
-func geometryContains(g orbgeo.Geometry, pt orbgeo.Point) bool {
-	switch g := g.(type) {
-	case orbgeo.Polygon:
-		return ContainsBrute(g, pt)
-	case orbgeo.MultiPolygon:
-		for _, p := range g {
-			if ContainsBrute(p, pt) {
-				return true
-			}
-		}
-	case orbgeo.Collection:
-		for _, sub := range g {
-			if geometryContains(sub, pt) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // checkAddress validates the free text of an address query.
 func checkAddress(text string) error {
 	switch {
@@ -432,7 +442,7 @@ func (g *Gazetteer) Resolve(text string, date time.Time) (Resolution, error) {
 	if town != nil && len(town.anchor) == 0 {
 		// A township without area in the data: answer its district.
 		name := town.after
-		if date.Before(g.loc.changed) {
+		if date.Before(g.changed) {
 			name = town.before
 		}
 		dist = g.entryNamed(name)
@@ -558,11 +568,11 @@ func laterThan(a, b Interval) bool {
 // alias note.
 func (g *Gazetteer) notices(e *gazEntry) []string {
 	var out []string
-	date := g.loc.changed.Format(DateLayout)
+	date := g.changed.Format(DateLayout)
 	switch e.kind {
 	case KindTownship:
 		if e.before != "" && e.after != "" && e.before != e.after {
-			out = append(out, fmt.Sprintf("原%s%s joined %s on %s (%s)", e.before, e.name, e.after, date, Basis))
+			out = append(out, fmt.Sprintf("原%s%s joined %s on %s (%s)", e.before, e.name, e.after, date, Redrawing2026.Basis))
 		}
 	case KindDistrict:
 		from, to := time.Time{}, time.Time{}
@@ -582,11 +592,11 @@ func (g *Gazetteer) notices(e *gazEntry) []string {
 			out = append(out, fmt.Sprintf("%s was abolished on %s", e.name, to.AddDate(0, 0, 1).Format(DateLayout)))
 		}
 		if allFrom && !allTo {
-			out = append(out, fmt.Sprintf("%s was set up as a district on %s (%s)", e.name, from.Format(DateLayout), Basis))
+			out = append(out, fmt.Sprintf("%s was set up as a district on %s (%s)", e.name, from.Format(DateLayout), Redrawing2026.Basis))
 		}
 	}
 	if e.alias != nil && e.alias.note != "" {
-		out = append(out, strings.NewReplacer("{date}", date, "{basis}", Basis).Replace(e.alias.note))
+		out = append(out, strings.NewReplacer("{date}", date, "{basis}", Redrawing2026.Basis).Replace(e.alias.note))
 	}
 	return out
 }

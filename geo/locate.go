@@ -5,31 +5,9 @@ import (
 	"sort"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	orbgeo "github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 )
-
-// Collection ids the locator reads. They are part of the API: the data
-// build writes them and the lookup answer is composed from them.
-const (
-	DistrictsID     = "districts"
-	TownshipsID     = "townships"
-	SeatsID         = "seats"
-	PlanningZonesID = "planning-zones"
-	ProjectsID      = "projects"
-	CorridorsID     = "corridors"
-)
-
-// Basis is the legal basis of the 2026 redrawing, quoted in change records
-// and notices when the new district's feature names none itself (property
-// "basis").
-const Basis = "渝府发〔2025〕15号"
-
-// changeDay is the first day of the new layout, used by the gazetteer's
-// notices when the districts layer has no versions to derive it from.
-const changeDay = "2026-01-25"
 
 // Nearby defaults of a Locator.
 const (
@@ -99,14 +77,16 @@ type Query struct {
 }
 
 // Validate checks that Lon and Lat are finite and within [-180, 180] and
-// [-90, 90] degrees, and that CRS is one of WGS84, GCJ02 and BD09. It
+// [-90, 90] degrees, and that CRS is one of WGS84, EPSG4326 (the same
+// datum: Lon and Lat are named, so axis order does not matter), GCJ02 and
+// BD09. It
 // returns an *InputError (wrapping ErrInvalid) that names "lon", "lat" or
 // "crs".
 func (q Query) Validate() error {
 	switch q.CRS {
-	case "", WGS84, GCJ02, BD09:
+	case "", WGS84, EPSG4326, GCJ02, BD09:
 	default:
-		return Invalidf("crs", "lookup accepts wgs84, gcj02 or bd09, not %q", string(q.CRS))
+		return Invalidf("crs", "lookup accepts wgs84 (or epsg:4326), gcj02 or bd09, not %q", string(q.CRS))
 	}
 	if math.IsNaN(q.Lon) || math.IsInf(q.Lon, 0) || q.Lon < -180 || q.Lon > 180 {
 		return Invalidf("lon", "longitude must be a finite number of degrees in [-180, 180]")
@@ -141,6 +121,7 @@ type Answer struct {
 	Matched, Notices []string
 
 	hits []*Place
+	near []Near
 }
 
 // Reset clears the answer, keeping its slices' storage for reuse.
@@ -152,13 +133,8 @@ func (a *Answer) Reset() {
 		Matched: a.Matched[:0],
 		Notices: a.Notices[:0],
 		hits:    a.hits[:0],
+		near:    a.near[:0],
 	}
-}
-
-// nearItem is one indexed feature of the nearby collections.
-type nearItem struct {
-	place *Place
-	bound orbgeo.Bound
 }
 
 // Locator answers lookups — which district, township and planning zones
@@ -170,7 +146,6 @@ type Locator struct {
 	snap    *Snapshot
 	places  map[*Feature]*Place
 	bounds  []time.Time // dates on which some district starts or ends, sorted
-	near    []nearItem
 	radius  float64
 	limit   int
 	gaz     *Gazetteer
@@ -205,7 +180,7 @@ func NewLocator(snap *Snapshot) *Locator {
 		l.bounds = append(l.bounds, d)
 	}
 	sort.Slice(l.bounds, func(i, j int) bool { return l.bounds[i].Before(l.bounds[j]) })
-	l.changed, _ = time.Parse(DateLayout, changeDay)
+	l.changed = Redrawing2026.Date
 	if len(l.bounds) > 0 {
 		l.changed = l.bounds[len(l.bounds)-1]
 	}
@@ -220,7 +195,6 @@ func NewLocator(snap *Snapshot) *Locator {
 				p = newPlace(f, i)
 				l.places[f] = p
 			}
-			l.near = append(l.near, nearItem{place: p, bound: f.Geometry.Bound()})
 		}
 	}
 	l.gaz = newGazetteer(l)
@@ -344,7 +318,7 @@ func (l *Locator) locate(a *Answer) {
 		if samePlace(from, to) {
 			continue
 		}
-		basis := Basis
+		basis := Redrawing2026.Basis
 		if to != nil && propString(to.Feature, "basis") != "" {
 			basis = propString(to.Feature, "basis")
 		} else if to == nil && from != nil && propString(from.Feature, "basis") != "" {
@@ -386,317 +360,15 @@ func samePlace(a, b *Place) bool {
 	return a.Name == b.Name && a.Code == b.Code
 }
 
-// nearby fills a.Nearby by scanning the (few) features of the nearby
-// collections, keeping the nearest l.limit in place.
+// nearby fills a.Nearby with the nearest features of the nearby
+// collections (Snapshot.Nearby).
 func (l *Locator) nearby(a *Answer) {
-	pt, date := a.WGS84, a.Query.Date
-	kx, ky := metresPerDegree(pt[1])
-	dlon, dlat := l.radius/kx, l.radius/ky
-	for i := range l.near {
-		it := &l.near[i]
-		b := it.bound
-		if pt[0]+dlon < b.Min[0] || pt[0]-dlon > b.Max[0] || pt[1]+dlat < b.Min[1] || pt[1]-dlat > b.Max[1] {
+	a.near = l.snap.Nearby(a.near[:0], a.WGS84, l.radius, a.Query.Date, l.limit, nearbyCollections...)
+	for _, n := range a.near {
+		p := l.places[n.Feature]
+		if p == nil { // a feature of a nearby collection has a place
 			continue
 		}
-		f := it.place.Feature
-		if !f.Valid.Contains(date) {
-			continue
-		}
-		d := geometryDistance(f.Geometry, pt, kx, ky)
-		if d > l.radius {
-			continue
-		}
-		n := len(a.Nearby)
-		if n == l.limit && !nearLess(d, it.place, a.Nearby[n-1]) {
-			continue
-		}
-		if n < l.limit {
-			a.Nearby = append(a.Nearby, NearbyPlace{})
-			n++
-		}
-		j := n - 1
-		for ; j > 0 && nearLess(d, it.place, a.Nearby[j-1]); j-- {
-			a.Nearby[j] = a.Nearby[j-1]
-		}
-		a.Nearby[j] = NearbyPlace{Place: it.place, Meters: d}
+		a.Nearby = append(a.Nearby, NearbyPlace{Place: p, Meters: n.Meters})
 	}
-}
-
-// nearLess orders nearby features by distance, then collection, then id.
-func nearLess(d float64, p *Place, o NearbyPlace) bool {
-	if d != o.Meters {
-		return d < o.Meters
-	}
-	if p.Feature.Collection != o.Place.Feature.Collection {
-		return p.Feature.Collection < o.Place.Feature.Collection
-	}
-	return p.Feature.ID < o.Place.Feature.ID
-}
-
-// InteriorPoint returns a point inside the polygonal geometry g under the
-// package's boundary rule: the area centroid of its largest polygon when
-// that lies inside, else the middle of the widest inside stretch of a
-// horizontal scanline through it. For a point it returns the point, for a
-// line its middle vertex. ok is false when g has no area and no vertex.
-func InteriorPoint(g orbgeo.Geometry) (pt orbgeo.Point, ok bool) {
-	switch g := g.(type) {
-	case orbgeo.Point:
-		return g, true
-	case orbgeo.MultiPoint:
-		if len(g) > 0 {
-			return g[0], true
-		}
-	case orbgeo.LineString:
-		if len(g) > 0 {
-			return g[len(g)/2], true
-		}
-	case orbgeo.MultiLineString:
-		if len(g) > 0 {
-			return InteriorPoint(g[0])
-		}
-	case orbgeo.Ring:
-		return InteriorPoint(orbgeo.Polygon{g})
-	case orbgeo.Polygon:
-		return polygonInterior(g)
-	case orbgeo.MultiPolygon:
-		best, area := -1, -1.0
-		for i, p := range g {
-			if a := math.Abs(planar.Area(p)); a > area {
-				best, area = i, a
-			}
-		}
-		if best >= 0 {
-			return polygonInterior(g[best])
-		}
-	case orbgeo.Collection:
-		for _, sub := range g {
-			if pt, ok := InteriorPoint(sub); ok {
-				return pt, true
-			}
-		}
-	}
-	return orbgeo.Point{}, false
-}
-
-func polygonInterior(p orbgeo.Polygon) (orbgeo.Point, bool) {
-	if len(p) == 0 || len(p[0]) == 0 {
-		return orbgeo.Point{}, false
-	}
-	if c, a := planar.CentroidArea(p); a != 0 && ContainsBrute(p, c) {
-		return c, true
-	}
-	b := p.Bound()
-	var xs []float64
-	for _, f := range []float64{0.5, 0.3, 0.7, 0.4, 0.6, 0.2, 0.8, 0.1, 0.9, 0.45, 0.55, 0.35, 0.65} {
-		y := b.Min[1] + f*(b.Max[1]-b.Min[1])
-		xs = xs[:0]
-		for _, r := range p {
-			n := len(r)
-			for i := 0; i < n; i++ {
-				e := edge{r[i][0], r[i][1], r[(i+1)%n][0], r[(i+1)%n][1]}
-				if (e.y0 > y) == (e.y1 > y) {
-					continue
-				}
-				xs = append(xs, e.x0+(y-e.y0)*(e.x1-e.x0)/(e.y1-e.y0))
-			}
-		}
-		sort.Float64s(xs)
-		bestW, bestX := 0.0, 0.0
-		for i := 0; i+1 < len(xs); i += 2 {
-			if w := xs[i+1] - xs[i]; w > bestW {
-				bestW, bestX = w, (xs[i]+xs[i+1])/2
-			}
-		}
-		if bestW > 0 {
-			c := orbgeo.Point{bestX, y}
-			if ContainsBrute(p, c) {
-				return c, true
-			}
-		}
-	}
-	return p[0][0], false
-}
-
-// AppendJSON appends the answer's JSON object to dst: "query" (lon, lat,
-// crs, date, and "wgs84" [lon, lat] when the CRS is not WGS84 or the query
-// was an address, "address" for address queries), "district" and
-// "township" (null when none), "zones", "changes", "nearby" (arrays, empty
-// when there is nothing), and for address lookups "matched" and "notices".
-func (a *Answer) AppendJSON(dst []byte) []byte {
-	dst = append(dst, `{"query":{"lon":`...)
-	dst = appendFloat(dst, a.Query.Lon)
-	dst = append(dst, `,"lat":`...)
-	dst = appendFloat(dst, a.Query.Lat)
-	dst = append(dst, `,"crs":`...)
-	crs := a.Query.CRS
-	if crs == "" {
-		crs = WGS84
-	}
-	dst = AppendJSONString(dst, string(crs))
-	dst = append(dst, `,"date":"`...)
-	dst = a.Query.Date.AppendFormat(dst, DateLayout)
-	dst = append(dst, '"')
-	if crs != WGS84 || a.Query.Address != "" {
-		dst = append(dst, `,"wgs84":[`...)
-		dst = appendFloat(dst, round7(a.WGS84[0]))
-		dst = append(dst, ',')
-		dst = appendFloat(dst, round7(a.WGS84[1]))
-		dst = append(dst, ']')
-	}
-	if a.Query.Address != "" {
-		dst = append(dst, `,"address":`...)
-		dst = AppendJSONString(dst, a.Query.Address)
-	}
-	dst = append(dst, "},"...)
-	dst = a.AppendFields(dst)
-	if a.Query.Address != "" {
-		dst = append(dst, `,"matched":`...)
-		dst = appendStrings(dst, a.Matched)
-		dst = append(dst, `,"notices":`...)
-		dst = appendStrings(dst, a.Notices)
-	}
-	return append(dst, '}')
-}
-
-// AppendFields appends the members "district", "township", "zones",
-// "changes" and "nearby" of the answer's JSON object to dst, without
-// braces, so that callers can merge them into another object (the
-// properties of a GeoJSON feature).
-func (a *Answer) AppendFields(dst []byte) []byte {
-	dst = append(dst, `"district":`...)
-	dst = appendPlace(dst, a.District)
-	dst = append(dst, `,"township":`...)
-	dst = appendPlace(dst, a.Township)
-	dst = append(dst, `,"zones":[`...)
-	for i, z := range a.Zones {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, z.raw...)
-	}
-	dst = append(dst, `],"changes":[`...)
-	for i, c := range a.Changes {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, `{"date":"`...)
-		dst = c.Date.AppendFormat(dst, DateLayout)
-		dst = append(dst, `","from":`...)
-		dst = appendPlaceName(dst, c.From)
-		dst = append(dst, `,"to":`...)
-		dst = appendPlaceName(dst, c.To)
-		dst = append(dst, `,"basis":`...)
-		dst = AppendJSONString(dst, c.Basis)
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `],"nearby":[`...)
-	for i, n := range a.Nearby {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, n.Place.near...)
-		dst = strconv.AppendInt(dst, int64(math.Round(n.Meters)), 10)
-		dst = append(dst, '}')
-	}
-	return append(dst, ']')
-}
-
-// MarshalJSON implements json.Marshaler with AppendJSON.
-func (a *Answer) MarshalJSON() ([]byte, error) { return a.AppendJSON(nil), nil }
-
-func appendPlace(dst []byte, p *Place) []byte {
-	if p == nil {
-		return append(dst, "null"...)
-	}
-	return append(dst, p.raw...)
-}
-
-func appendPlaceName(dst []byte, p *Place) []byte {
-	if p == nil {
-		return append(dst, "null"...)
-	}
-	return AppendJSONString(dst, p.Name)
-}
-
-func appendStrings(dst []byte, ss []string) []byte {
-	dst = append(dst, '[')
-	for i, s := range ss {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = AppendJSONString(dst, s)
-	}
-	return append(dst, ']')
-}
-
-// round7 rounds a degree value to 1e-7 (about 1 cm).
-func round7(v float64) float64 { return math.Round(v*1e7) / 1e7 }
-
-// appendFloat appends v as a JSON number (the shortest decimal that
-// round-trips); non-finite values, which JSON cannot express, become null.
-func appendFloat(dst []byte, v float64) []byte {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return append(dst, "null"...)
-	}
-	return strconv.AppendFloat(dst, v, 'f', -1, 64)
-}
-
-func appendNullable(dst []byte, s string) []byte {
-	if s == "" {
-		return append(dst, "null"...)
-	}
-	return AppendJSONString(dst, s)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// AppendJSONString appends s to dst as a JSON string, without HTML
-// escaping. Invalid UTF-8 becomes U+FFFD; quotes, backslashes, control
-// characters and U+2028/U+2029 are escaped. It allocates only to grow dst.
-func AppendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

@@ -206,8 +206,8 @@ func TestLocate(t *testing.T) {
 			if tt.wantChangeBasisIn != "" && (len(a.Changes) == 0 || !strings.Contains(a.Changes[0].Basis, tt.wantChangeBasisIn)) {
 				t.Errorf("changes = %+v, want the basis of the new district's feature", a.Changes)
 			}
-			if len(a.Changes) > 0 && tt.wantChangeBasisIn == "" && a.Changes[0].Basis != Basis {
-				t.Errorf("basis = %q, want %q", a.Changes[0].Basis, Basis)
+			if len(a.Changes) > 0 && tt.wantChangeBasisIn == "" && a.Changes[0].Basis != Redrawing2026.Basis {
+				t.Errorf("basis = %q, want %q", a.Changes[0].Basis, Redrawing2026.Basis)
 			}
 			if len(a.Nearby) < tt.nearbyAtLeast {
 				t.Errorf("nearby = %d features, want at least %d", len(a.Nearby), tt.nearbyAtLeast)
@@ -241,7 +241,7 @@ func bruteFirst(s *Snapshot, coll string, pt orbgeo.Point, date time.Time) *Feat
 		return nil
 	}
 	for _, f := range c.Features {
-		if f.Valid.Contains(date) && geometryContains(f.Geometry, pt) {
+		if f.Valid.Contains(date) && Contains(f.Geometry, pt) {
 			return f
 		}
 	}
@@ -368,11 +368,11 @@ func TestInteriorPoint(t *testing.T) {
 					t.Errorf("InteriorPoint(%v) = %v", g, pt)
 				}
 			default:
-				if !geometryContains(g, pt) {
+				if !Contains(g, pt) {
 					t.Errorf("InteriorPoint = %v, not inside", pt)
 				}
 			}
-			if mp, isMP := tt.g.(orbgeo.MultiPolygon); isMP && !ContainsBrute(mp[1], pt) {
+			if mp, isMP := tt.g.(orbgeo.MultiPolygon); isMP && !Contains(mp[1], pt) {
 				t.Errorf("InteriorPoint = %v, not in the largest part", pt)
 			}
 		})
@@ -554,7 +554,7 @@ func BenchmarkLocateBrute(b *testing.B) {
 		a.WGS84 = p
 		for _, c := range s.Collections() {
 			for _, f := range c.Features {
-				if pl := loc.places[f]; pl != nil && geometryContains(f.Geometry, p) {
+				if pl := loc.places[f]; pl != nil && Contains(f.Geometry, p) {
 					a.hits = append(a.hits, pl)
 				}
 			}

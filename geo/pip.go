@@ -144,24 +144,18 @@ func crosses(e *edge, x, y float64) bool {
 	return x < xi
 }
 
-// ContainsBrute is the unprepared reference of Prepared.Contains: the same
-// boundary rule, reading every edge of every ring. It exists for tests and
-// benchmarks and for one-off tests where preparing does not pay.
-func ContainsBrute(p orbgeo.Polygon, pt orbgeo.Point) bool {
-	in := false
-	for _, r := range p {
-		n := len(r)
-		for i := 0; i < n; i++ {
-			a, b := r[i], r[(i+1)%n]
-			if a == b {
-				continue
-			}
-			if crosses(&edge{a[0], a[1], b[0], b[1]}, pt[0], pt[1]) {
-				in = !in
-			}
-		}
+// distance is the distance in metres from the origin of l to the polygon,
+// 0 when it contains the origin.
+func (pp *Prepared) distance(l local) float64 {
+	if pp.Contains(l.o) {
+		return 0
 	}
-	return in
+	d := math.Inf(1)
+	for i := range pp.edges {
+		e := &pp.edges[i]
+		d = math.Min(d, l.segment(orbgeo.Point{e.x0, e.y0}, orbgeo.Point{e.x1, e.y1}))
+	}
+	return d
 }
 
 // finiteGeometry reports whether g is a geometry type the package knows and
@@ -174,7 +168,7 @@ func finiteGeometry(g orbgeo.Geometry) bool {
 		return false
 	}
 	ok := true
-	eachPoint(g, func(p orbgeo.Point) {
+	EachPoint(g, func(p orbgeo.Point) {
 		ok = ok && ValidLonLat(p[0], p[1])
 	})
 	return ok

@@ -59,8 +59,8 @@ func TestPreparedContains(t *testing.T) {
 			if got := geo.Prepare(tc.poly).Contains(tc.pt); got != tc.want {
 				t.Errorf("Prepared.Contains(%v) = %v, want %v", tc.pt, got, tc.want)
 			}
-			if got := geo.ContainsBrute(tc.poly, tc.pt); got != tc.want {
-				t.Errorf("ContainsBrute(%v) = %v, want %v", tc.pt, got, tc.want)
+			if got := geo.Contains(tc.poly, tc.pt); got != tc.want {
+				t.Errorf("Contains(%v) = %v, want %v", tc.pt, got, tc.want)
 			}
 		})
 	}
@@ -142,7 +142,7 @@ func FuzzPreparedContains(f *testing.F) {
 	f.Fuzz(func(t *testing.T, x0, y0, x1, y1, x2, y2, px, py float64) {
 		poly := orbgeo.Polygon{{{x0, y0}, {x1, y1}, {x2, y2}, {x0, y0}}}
 		pt := orbgeo.Point{px, py}
-		if got, want := geo.Prepare(poly).Contains(pt), geo.ContainsBrute(poly, pt); got != want {
+		if got, want := geo.Prepare(poly).Contains(pt), geo.Contains(poly, pt); got != want {
 			t.Errorf("prepared %v, brute %v for %v in %v", got, want, pt, poly)
 		}
 	})

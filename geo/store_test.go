@@ -1,7 +1,12 @@
 package geo_test
 
 import (
+	"cmp"
 	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -91,18 +96,18 @@ func TestSnapshotContaining(t *testing.T) {
 func TestSnapshotNearby(t *testing.T) {
 	s := fixture(t)
 	// One degree is ~111 km; the sites are 1 and ~1.41 degrees from (5,5).
-	got := s.Nearby(orbgeo.Point{5, 5}, 120e3, time.Time{}, 0, "sites")
+	got := s.Nearby(nil, orbgeo.Point{5, 5}, 120e3, time.Time{}, 0, "sites")
 	if len(got) != 1 || got[0].Feature.ID != "a" {
 		t.Fatalf("Nearby 120 km = %+v, want only site a", got)
 	}
-	got = s.Nearby(orbgeo.Point{5, 5}, 400e3, time.Time{}, 0, "sites")
+	got = s.Nearby(nil, orbgeo.Point{5, 5}, 400e3, time.Time{}, 0, "sites")
 	if len(got) != 3 || got[0].Feature.ID != "a" || got[1].Feature.ID != "b" || got[2].Feature.ID != "road" {
 		t.Fatalf("Nearby 400 km order = %+v, want a, b, road", got)
 	}
 	if got[0].Meters < 110e3 || got[0].Meters > 112e3 {
 		t.Errorf("distance to a = %.0f m, want about 111 km", got[0].Meters)
 	}
-	if got := s.Nearby(orbgeo.Point{5, 5}, 400e3, time.Time{}, 2, "sites"); len(got) != 2 {
+	if got := s.Nearby(nil, orbgeo.Point{5, 5}, 400e3, time.Time{}, 2, "sites"); len(got) != 2 {
 		t.Errorf("limit 2 returned %d", len(got))
 	}
 }
@@ -140,9 +145,15 @@ func TestStoreSwapWhileReading(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 2000; i++ {
-				snap := st.Snapshot()
-				if got := containing(snap, orbgeo.Point{1, 1}, time.Time{}); len(got) != 2 {
+				ds := st.Dataset()
+				if got := containing(ds.Snapshot, orbgeo.Point{1, 1}, time.Time{}); len(got) != 2 {
 					t.Errorf("reader saw %v", got)
+					return
+				}
+				// The dataset is whole when published: its locator is
+				// built and answers from its own snapshot.
+				if ds.Locator == nil || ds.Locator.Snapshot() != ds.Snapshot {
+					t.Errorf("generation %d published without its own locator", ds.Generation)
 					return
 				}
 			}
@@ -156,8 +167,12 @@ func TestStoreSwapWhileReading(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	if st.Swap(nil) == nil || st.Snapshot() == nil {
-		t.Error("Swap(nil) must keep the published snapshot")
+	gen := st.Dataset().Generation
+	if gen != 201 {
+		t.Errorf("generation after 1 + 200 swaps = %d, want 201", gen)
+	}
+	if st.Swap(nil) == nil || st.Snapshot() == nil || st.Dataset().Generation != gen {
+		t.Error("Swap(nil) must keep the published dataset")
 	}
 	if a.Version() != b.Version() {
 		t.Error("identical data must have identical versions")
@@ -171,5 +186,86 @@ func TestIntervalContains(t *testing.T) {
 	}
 	if iv.String() != "2026-01-25/.." {
 		t.Errorf("String = %q", iv.String())
+	}
+}
+
+// TestSnapshotIndexesEveryType checks that a feature of every geometry type
+// that validates is also found: by Containing for polygonal ones, by
+// Intersecting and Nearby for all.
+func TestSnapshotIndexesEveryType(t *testing.T) {
+	sq := orbgeo.Ring{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}
+	geoms := map[string]orbgeo.Geometry{
+		"point":      orbgeo.Point{0.5, 0.5},
+		"multipoint": orbgeo.MultiPoint{{0.5, 0.5}},
+		"line":       orbgeo.LineString{{0, 0.5}, {1, 0.5}},
+		"multiline":  orbgeo.MultiLineString{{{0, 0.5}, {1, 0.5}}},
+		"ring":       sq,
+		"polygon":    orbgeo.Polygon{sq},
+		"multipoly":  orbgeo.MultiPolygon{{sq}},
+		"bound":      orbgeo.Bound{Min: orbgeo.Point{0, 0}, Max: orbgeo.Point{1, 1}},
+		"collection": orbgeo.Collection{orbgeo.Polygon{sq}, orbgeo.Point{0.5, 0.5}},
+	}
+	polygonal := map[string]bool{"ring": true, "polygon": true, "multipoly": true, "bound": true, "collection": true}
+	for name, g := range geoms {
+		t.Run(name, func(t *testing.T) {
+			s, err := geo.NewSnapshot([]*geo.Collection{{ID: "c", Features: []*geo.Feature{{ID: name, Collection: "c", Geometry: g}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var found []string
+			s.Containing(orbgeo.Point{0.25, 0.75}, time.Time{}, func(f *geo.Feature) bool { found = append(found, f.ID); return true })
+			if got := len(found) == 1; got != polygonal[name] {
+				t.Errorf("Containing found %v, polygonal = %v", found, polygonal[name])
+			}
+			n := 0
+			s.Intersecting(orbgeo.Bound{Min: orbgeo.Point{0.4, 0.4}, Max: orbgeo.Point{0.6, 0.6}}, func(*geo.Feature) bool { n++; return true })
+			if n != 1 {
+				t.Errorf("Intersecting found %d features, want 1", n)
+			}
+			if got := s.Nearby(nil, orbgeo.Point{0.5, 0.5}, 10, time.Time{}, 0); len(got) != 1 || got[0].Meters > 1e-6 {
+				t.Errorf("Nearby found %+v, want the feature at 0 m", got)
+			}
+		})
+	}
+}
+
+// TestNearbyMatchesBruteForce compares Nearby with geo.Distance over every
+// feature of the embedded-like fixture at random points.
+func TestNearbyMatchesBruteForce(t *testing.T) {
+	s := fixture(t)
+	rng := rand.New(rand.NewPCG(7, 7))
+	for i := 0; i < 500; i++ {
+		pt := orbgeo.Point{-2 + 14*rng.Float64(), -2 + 14*rng.Float64()}
+		radius := 50e3 + 400e3*rng.Float64()
+		limit := rng.IntN(4)
+		got := s.Nearby(nil, pt, radius, time.Time{}, limit)
+		var want []geo.Near
+		for _, c := range s.Collections() {
+			for _, f := range c.Features {
+				if d := geo.Distance(f.Geometry, pt); d <= radius {
+					want = append(want, geo.Near{Feature: f, Meters: d})
+				}
+			}
+		}
+		slices.SortFunc(want, func(a, b geo.Near) int {
+			if a.Meters != b.Meters {
+				return cmp.Compare(a.Meters, b.Meters)
+			}
+			if a.Feature.Collection != b.Feature.Collection {
+				return strings.Compare(a.Feature.Collection, b.Feature.Collection)
+			}
+			return strings.Compare(a.Feature.ID, b.Feature.ID)
+		})
+		if limit > 0 && len(want) > limit {
+			want = want[:limit]
+		}
+		if len(got) != len(want) {
+			t.Fatalf("at %v r=%.0f limit %d: got %d features, brute force %d", pt, radius, limit, len(got), len(want))
+		}
+		for j := range got {
+			if got[j].Feature != want[j].Feature || math.Abs(got[j].Meters-want[j].Meters) > 1e-6 {
+				t.Fatalf("at %v: got[%d] = %s %.3f, brute force %s %.3f", pt, j, got[j].Feature.ID, got[j].Meters, want[j].Feature.ID, want[j].Meters)
+			}
+		}
 	}
 }

@@ -170,12 +170,7 @@ func inside(r, outer orbgeo.Ring) bool {
 }
 
 func onBoundary(r orbgeo.Ring, pt orbgeo.Point) bool {
-	for i := 0; i+1 < len(r); i++ {
-		if cross(r[i], r[i+1], pt) == 0 && between(r[i], r[i+1], pt) {
-			return true
-		}
-	}
-	return false
+	return lineCovers(orbgeo.LineString(r), pt, false)
 }
 
 // dedupe returns r without repeated consecutive positions.
@@ -195,21 +190,15 @@ func collinear(r orbgeo.Ring) bool {
 		return true
 	}
 	for _, pt := range r[2:] {
-		if cross(r[0], r[1], pt) != 0 {
+		if orient(r[0], r[1], pt) != 0 {
 			return false
 		}
 	}
 	return true
 }
 
-// cross is the z component of (b-a) × (c-a): positive when c lies left of
-// the line from a to b, zero when the three are collinear.
-func cross(a, b, c orbgeo.Point) float64 {
-	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
-}
-
 // between reports whether p lies in the bounding box of segment ab (with
-// cross(a, b, p) == 0: on the closed segment).
+// orient(a, b, p) == 0: on the closed segment).
 func between(a, b, p orbgeo.Point) bool {
 	return math.Min(a[0], b[0]) <= p[0] && p[0] <= math.Max(a[0], b[0]) &&
 		math.Min(a[1], b[1]) <= p[1] && p[1] <= math.Max(a[1], b[1])
@@ -256,7 +245,7 @@ func firstCrossing(rings []orbgeo.Ring) (a, b int, found bool) {
 func forbidden(rings []orbgeo.Ring, s, t segment) bool {
 	p, q := rings[s.ring][s.i], rings[s.ring][s.i+1]
 	u, v := rings[t.ring][t.i], rings[t.ring][t.i+1]
-	o1, o2, o3, o4 := cross(p, q, u), cross(p, q, v), cross(u, v, p), cross(u, v, q)
+	o1, o2, o3, o4 := orient(p, q, u), orient(p, q, v), orient(u, v, p), orient(u, v, q)
 	if o1*o2 < 0 && o3*o4 < 0 {
 		return true // proper crossing
 	}

@@ -136,7 +136,7 @@ func bruteSimple(r orbgeo.Ring) bool {
 			a, b, c, d := pts[i], pts[i+1], pts[j], pts[j+1]
 			adjacent := j == i+1 || (i == 0 && j == m-1)
 			if !adjacent {
-				if segmentsMeet(a, b, c, d) {
+				if bruteSegmentsMeet(a, b, c, d) {
 					return false
 				}
 				continue
@@ -146,14 +146,14 @@ func bruteSimple(r orbgeo.Ring) bool {
 			if j != i+1 {
 				shared, far1, far2 = pts[0], pts[1], pts[m-1]
 			}
-			if cross(shared, far1, far2) == 0 && dot(far1[0]-shared[0], far1[1]-shared[1], far2[0]-shared[0], far2[1]-shared[1]) > 0 {
+			if orient(shared, far1, far2) == 0 && dot(far1[0]-shared[0], far1[1]-shared[1], far2[0]-shared[0], far2[1]-shared[1]) > 0 {
 				return false
 			}
 		}
 	}
 	// A simple ring with all vertices on one line has no area.
 	for i := 1; i < m; i++ {
-		if cross(pts[0], pts[1], pts[i]) != 0 {
+		if orient(pts[0], pts[1], pts[i]) != 0 {
 			return true
 		}
 	}
@@ -162,9 +162,9 @@ func bruteSimple(r orbgeo.Ring) bool {
 
 func dot(ax, ay, bx, by float64) float64 { return ax*bx + ay*by }
 
-// segmentsMeet reports whether closed segments ab and cd share a point.
-func segmentsMeet(a, b, c, d orbgeo.Point) bool {
-	o1, o2, o3, o4 := cross(a, b, c), cross(a, b, d), cross(c, d, a), cross(c, d, b)
+// bruteSegmentsMeet reports whether closed segments ab and cd share a point.
+func bruteSegmentsMeet(a, b, c, d orbgeo.Point) bool {
+	o1, o2, o3, o4 := orient(a, b, c), orient(a, b, d), orient(c, d, a), orient(c, d, b)
 	if o1*o2 < 0 && o3*o4 < 0 {
 		return true
 	}

@@ -6,19 +6,16 @@ import (
 	"beibeimap/geo"
 )
 
-// derived holds what the server derives from one snapshot and would
-// otherwise recompute on every request, filled lazily: the lookup index
-// (gazetteer and pre-encoded places), the GeoJSON encoding of features in
-// the default view (CRS84, every property, with geometry) — formatting
-// coordinates is most of the cost of an items page — and the queryables of
-// each collection, which scan every feature. A snapshot never changes, so
-// each is computed once per snapshot. It is safe for concurrent use.
+// derived caches, per snapshot, the GeoJSON encoding of features in the
+// default view (CRS84, every property, with geometry): formatting
+// coordinates is most of the cost of an items page. A snapshot never
+// changes, so each feature is encoded once per snapshot, when first asked
+// for. Everything else derived from the data (the lookup index, the
+// gazetteer, the fields) is built whole with the geo.Dataset before it is
+// published. It is safe for concurrent use.
 type derived struct {
-	snap       *geo.Snapshot
-	locOnce    sync.Once
-	loc        *geo.Locator
-	features   sync.Map // *geo.Feature → []byte
-	queryables sync.Map // *geo.Collection → []queryable
+	snap     *geo.Snapshot
+	features sync.Map // *geo.Feature → []byte
 }
 
 // derivedFor returns the derived state of snap, replacing that of an older
@@ -36,30 +33,14 @@ func (s *Server) derivedFor(snap *geo.Snapshot) *derived {
 	}
 }
 
-// locator returns the lookup index, building it on first use.
-func (d *derived) locator() *geo.Locator {
-	d.locOnce.Do(func() { d.loc = geo.NewLocator(d.snap) })
-	return d.loc
-}
-
 // feature returns the default-view encoding of f.
 func (d *derived) feature(f *geo.Feature) []byte {
 	if b, ok := d.features.Load(f); ok {
 		return b.([]byte)
 	}
-	b := appendFeature(nil, f, outCRS{crsCRS84}, nil, false, nil)
+	b := appendFeature(nil, f, geo.WGS84, nil, false, nil)
 	d.features.Store(f, b)
 	return b
-}
-
-// queryablesOf returns the queryables of c (see queryablesOf).
-func (d *derived) queryablesOf(c *geo.Collection) []queryable {
-	if q, ok := d.queryables.Load(c); ok {
-		return q.([]queryable)
-	}
-	q := queryablesOf(c)
-	d.queryables.Store(c, q)
-	return q
 }
 
 // maxPooledBuffer bounds the response buffers kept for reuse, so that one

@@ -168,7 +168,7 @@ func featurePage(b baseURL, c *geo.Collection, f *geo.Feature, links []link) pag
 // queryablesPage is the data of the queryables page.
 type queryablesPage struct {
 	Collection *geo.Collection
-	Queryables []queryable
+	Queryables []geo.Field
 }
 
 // apiDoc is the data of the API page: the paths of the OpenAPI document in
@@ -298,32 +298,17 @@ func drawGeometry(g orbgeo.Geometry, proj func(orbgeo.Point) (float64, float64),
 			path.WriteString("Z")
 		}
 	}
-	switch g := g.(type) {
-	case orbgeo.Point:
-		*pts = append(*pts, g)
-	case orbgeo.MultiPoint:
-		*pts = append(*pts, g...)
-	case orbgeo.LineString:
-		line(g, false)
-	case orbgeo.MultiLineString:
-		for _, l := range g {
-			line(l, false)
-		}
-	case orbgeo.Ring:
-		line(g, true)
-	case orbgeo.Polygon:
-		for _, r := range g {
-			line(r, true)
-		}
-	case orbgeo.MultiPolygon:
-		for _, p := range g {
-			for _, r := range p {
+	geo.Walk(g, func(p geo.Part) bool {
+		switch p.Kind {
+		case geo.PointPart:
+			*pts = append(*pts, p.Point)
+		case geo.LinePart:
+			line(p.Line, false)
+		case geo.PolygonPart:
+			for _, r := range p.Polygon {
 				line(r, true)
 			}
 		}
-	case orbgeo.Collection:
-		for _, sub := range g {
-			drawGeometry(sub, proj, path, pts)
-		}
-	}
+		return true
+	})
 }

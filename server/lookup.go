@@ -116,10 +116,14 @@ type lookupScratch struct {
 	buf []byte
 }
 
-// locator returns the Locator of snap, building it on the first request
-// after a reload.
-func (s *Server) locator(snap *geo.Snapshot) *geo.Locator {
-	return s.derivedFor(snap).locator()
+// dataset returns the current dataset, or an error wrapping
+// geo.ErrUnavailable before any data is loaded.
+func (s *Server) dataset() (*geo.Dataset, error) {
+	d := s.store.Dataset()
+	if d == nil {
+		return nil, &geo.InputError{Detail: "no data loaded yet", Kind: geo.ErrUnavailable}
+	}
+	return d, nil
 }
 
 // lookupOptions parses the crs and date parameters shared by both routes;
@@ -132,8 +136,8 @@ func (s *Server) lookupOptions(q *lookupQuery) (geo.CRS, time.Time, error) {
 			return "", time.Time{}, err
 		}
 	}
-	if crs != geo.WGS84 && crs != geo.GCJ02 && crs != geo.BD09 {
-		return "", time.Time{}, geo.Invalidf("crs", "lookup accepts wgs84, gcj02 or bd09, not %q", q.get(qCRS))
+	if err := (geo.Query{CRS: crs}).Validate(); err != nil {
+		return "", time.Time{}, err
 	}
 	date := s.today()
 	if q.has(qDate) {
@@ -170,11 +174,11 @@ func (s *Server) handleLookup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, err := s.snapshot()
+	ds, err := s.dataset()
 	if err != nil {
 		return err
 	}
-	loc := s.locator(snap)
+	loc := ds.Locator
 	sc, _ := s.scratch.Get().(*lookupScratch)
 	if sc == nil {
 		sc = &lookupScratch{buf: make([]byte, 0, 2048)}
@@ -248,11 +252,11 @@ func (s *Server) handleLookupBatch(c echo.Context) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return geo.Invalidf("body", "is empty; send the points to look up")
 	}
-	snap, err := s.snapshot()
+	ds, err := s.dataset()
 	if err != nil {
 		return err
 	}
-	b := batch{loc: s.locator(snap), crs: crs, date: date}
+	b := batch{loc: ds.Locator, crs: crs, date: date}
 	var out []byte
 	switch {
 	case mt == mediaCSV:
@@ -381,9 +385,9 @@ func (b *batch) featureCollection(body []byte) ([]byte, error) {
 			out = append(out, ',')
 		}
 		out = append(out, `"geometry":{"type":"Point","coordinates":[`...)
-		out = strconv.AppendFloat(out, pt[0], 'f', -1, 64)
+		out = geo.AppendJSONFloat(out, pt[0])
 		out = append(out, ',')
-		out = strconv.AppendFloat(out, pt[1], 'f', -1, 64)
+		out = geo.AppendJSONFloat(out, pt[1])
 		out = append(out, `]},"properties":{`...)
 		for _, k := range answerMembers {
 			delete(f.Properties, k)

@@ -509,7 +509,7 @@ func bruteDistrict(t *testing.T, snap *geo.Snapshot, pt orbgeo.Point, date time.
 			polys = g
 		}
 		for _, p := range polys {
-			if geo.ContainsBrute(p, pt) {
+			if geo.Contains(p, pt) {
 				return f.String("name")
 			}
 		}

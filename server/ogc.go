@@ -97,9 +97,9 @@ func (s *Server) handleQueryables(c echo.Context) error {
 		return err
 	}
 	if f == fHTML {
-		return s.renderHTML(c, "queryables", pageData{Title: "Queryables of " + col.Title, Base: b, Doc: queryablesPage{Collection: col, Queryables: queryablesOf(col)}})
+		return s.renderHTML(c, "queryables", pageData{Title: "Queryables of " + col.Title, Base: b, Doc: queryablesPage{Collection: col, Queryables: snap.Fields(col.ID)}})
 	}
-	return writeJSON(c, mtSchema, buildQueryables(b, col))
+	return writeJSON(c, mtSchema, buildQueryables(b, col, snap.Fields(col.ID)))
 }
 
 // handleItems serves a page of the features of a collection.
@@ -117,7 +117,7 @@ func (s *Server) handleItems(c echo.Context) error {
 		return err
 	}
 	cache := s.derivedFor(snap)
-	qs := cache.queryablesOf(col)
+	qs := snap.Fields(col.ID)
 	if err := checkParams(c, itemsParams, isQueryableParam(qs)); err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (s *Server) handleItems(c echo.Context) error {
 	}
 	b := baseURL(requestBase(c))
 	h := c.Response().Header()
-	h.Set("Content-Crs", "<"+iq.crs.uri+">")
+	h.Set("Content-Crs", "<"+iq.crs.URI()+">")
 	if notModified(c, s.etag(c, snap, f, b)) {
 		return c.NoContent(http.StatusNotModified)
 	}
@@ -177,12 +177,8 @@ func (s *Server) handleFeature(c echo.Context) error {
 			return err
 		}
 	}
-	if q.Has("skipGeometry") {
-		v := q.Get("skipGeometry")
-		if v != "true" && v != "false" {
-			return geo.Invalidf("skipGeometry", "%q is not true or false", v)
-		}
-		iq.skipGeometry = v == "true"
+	if iq.skipGeometry, err = parseSkipGeometry(q); err != nil {
+		return err
 	}
 	id := c.Param("featureId")
 	if u, err := url.PathUnescape(id); err == nil {
@@ -193,7 +189,7 @@ func (s *Server) handleFeature(c echo.Context) error {
 		return &geo.InputError{Param: "featureId", Detail: fmt.Sprintf("no feature %q in collection %q", id, col.ID), Kind: geo.ErrNotFound}
 	}
 	b := baseURL(requestBase(c))
-	c.Response().Header().Set("Content-Crs", "<"+iq.crs.uri+">")
+	c.Response().Header().Set("Content-Crs", "<"+iq.crs.URI()+">")
 	if notModified(c, s.etag(c, snap, f, b)) {
 		return c.NoContent(http.StatusNotModified)
 	}

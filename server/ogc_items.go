@@ -6,7 +6,6 @@ package server
 import (
 	"bytes"
 	"encoding/json"
-	"math"
 	"net/url"
 	"slices"
 	"sort"
@@ -26,7 +25,7 @@ type itemsQuery struct {
 	when          geo.Interval
 	props         []propertyFilter
 	filter        *cql2.Expr
-	crs           outCRS
+	crs           geo.CRS
 	properties    []string // nil: all
 	skipGeometry  bool
 }
@@ -34,7 +33,7 @@ type itemsQuery struct {
 // parseItemsQuery validates the query parameters q of an items request on
 // collection c; today is the default date.
 // qs are the queryables of c.
-func parseItemsQuery(q url.Values, c *geo.Collection, qs []queryable, today time.Time) (*itemsQuery, error) {
+func parseItemsQuery(q url.Values, c *geo.Collection, qs []geo.Field, today time.Time) (*itemsQuery, error) {
 	iq := &itemsQuery{when: geo.Interval{From: today, To: today}}
 	var err error
 	if iq.limit, err = parseLimit(q.Get("limit")); err != nil {
@@ -92,17 +91,15 @@ func parseItemsQuery(q url.Values, c *geo.Collection, qs []queryable, today time
 			return nil, err
 		}
 	}
-	if q.Has("skipGeometry") {
-		if iq.skipGeometry, err = strconv.ParseBool(q.Get("skipGeometry")); err != nil {
-			return nil, geo.Invalidf("skipGeometry", "%q is not true or false", q.Get("skipGeometry"))
-		}
+	if iq.skipGeometry, err = parseSkipGeometry(q); err != nil {
+		return nil, err
 	}
 	return iq, nil
 }
 
 // isQueryableParam reports whether a parameter name is one of qs, for
 // checkParams.
-func isQueryableParam(qs []queryable) func(string) bool {
+func isQueryableParam(qs []geo.Field) func(string) bool {
 	return func(name string) bool { return hasQueryable(qs, name) }
 }
 
@@ -140,7 +137,7 @@ func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*ge
 		if !f.Valid.Overlaps(iq.when) {
 			continue
 		}
-		if iq.bbox != nil && !cql2.Intersects(f.Geometry, *iq.bbox) {
+		if iq.bbox != nil && !geo.Intersects(f.Geometry, *iq.bbox) {
 			continue
 		}
 		ok := true
@@ -163,14 +160,14 @@ func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*ge
 // appendFeature appends f as a GeoJSON Feature, its geometry converted
 // to crs, its properties limited to props (nil: all). extra, when set, is
 // appended as further members (a links array).
-func appendFeature(b []byte, f *geo.Feature, crs outCRS, props []string, skipGeometry bool, extra []byte) []byte {
+func appendFeature(b []byte, f *geo.Feature, crs geo.CRS, props []string, skipGeometry bool, extra []byte) []byte {
 	b = append(b, `{"type":"Feature","id":`...)
 	b = geo.AppendJSONString(b, f.ID)
 	b = append(b, `,"geometry":`...)
 	if skipGeometry {
 		b = append(b, "null"...)
 	} else {
-		b = appendGeometry(b, f.Geometry, crs.fromWGS84)
+		b = appendGeometry(b, f.Geometry, fromWGS84(crs))
 	}
 	b = append(b, `,"properties":`...)
 	b = appendProperties(b, f.Properties, props)
@@ -206,13 +203,7 @@ func appendProperties(b []byte, p map[string]any, props []string) []byte {
 		case bool:
 			b = strconv.AppendBool(b, v)
 		case float64:
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				b = append(b, "null"...)
-			} else if a := math.Abs(v); a != 0 && (a < 1e-6 || a >= 1e21) {
-				b = strconv.AppendFloat(b, v, 'e', -1, 64)
-			} else {
-				b = strconv.AppendFloat(b, v, 'f', -1, 64)
-			}
+			b = geo.AppendJSONFloat(b, v)
 		default:
 			b = appendJSON(b, v)
 		}
@@ -287,9 +278,9 @@ func appendGeometry(b []byte, g orbgeo.Geometry, conv func(orbgeo.Point) orbgeo.
 
 func appendPoint(b []byte, p orbgeo.Point) []byte {
 	b = append(b, '[')
-	b = strconv.AppendFloat(b, p[0], 'f', -1, 64)
+	b = geo.AppendJSONFloat(b, p[0])
 	b = append(b, ',')
-	b = strconv.AppendFloat(b, p[1], 'f', -1, 64)
+	b = geo.AppendJSONFloat(b, p[1])
 	return append(b, ']')
 }
 
@@ -365,7 +356,7 @@ func (iq *itemsQuery) page(all []*geo.Feature) []*geo.Feature {
 // encodeItems appends the FeatureCollection of one page to b. cache, when
 // not nil, supplies the encoding of features in the default view.
 func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Feature, matched int, links []link, now time.Time, cache *derived) []byte {
-	defaultView := cache != nil && iq.crs == (outCRS{crsCRS84}) && iq.properties == nil && !iq.skipGeometry
+	defaultView := cache != nil && iq.crs == geo.WGS84 && iq.properties == nil && !iq.skipGeometry
 	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
 	b = strconv.AppendInt(b, int64(matched), 10)
 	b = append(b, `,"numberReturned":`...)

@@ -6,6 +6,7 @@ package server
 
 import (
 	"math"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,60 +28,66 @@ var itemsParams = []string{
 // featureParams lists the query parameters of a single feature.
 var featureParams = []string{"f", "crs", "properties", "skipGeometry"}
 
-// outCRS is a CRS of Part 2 with its conversions from and to WGS84 lon/lat
-// in the axis order of the CRS.
-type outCRS struct {
-	uri string
-}
-
-// parseCRS accepts a CRS URI of supportedCRS, or its short forms
-// (EPSG:4326, CRS84, [OGC:CRS84]).
-func parseCRS(param, s string) (outCRS, error) {
-	t := strings.Trim(strings.TrimSpace(s), "[]")
-	switch strings.ToUpper(t) {
-	case "", strings.ToUpper(crsCRS84), "CRS84", "OGC:CRS84", "HTTP://WWW.OPENGIS.NET/DEF/CRS/OGC/0/CRS84":
-		return outCRS{crsCRS84}, nil
-	case strings.ToUpper(crsEPSG4326), "EPSG:4326", "HTTP://WWW.OPENGIS.NET/GML/SRS/EPSG.XML#4326":
-		return outCRS{crsEPSG4326}, nil
-	case strings.ToUpper(crsEPSG3857), "EPSG:3857":
-		return outCRS{crsEPSG3857}, nil
+// parseCRS reads a CRS parameter of Part 2 (crs, bbox-crs, filter-crs):
+// one of geo's coordinate systems that has an OGC URI, by URI or short
+// name.
+func parseCRS(param, s string) (geo.CRS, error) {
+	c, err := geo.ParseCRS(param, s)
+	if err == nil && c.URI() == "" {
+		err = geo.Invalidf(param, "%q has no OGC URI; OGC API requests take one of %s", s, strings.Join(geo.CRSURIs(), ", "))
 	}
-	return outCRS{}, geo.Invalidf(param, "unsupported CRS %q (supported: %s)", s, strings.Join(supportedCRS, ", "))
-}
-
-// fromWGS84 converts a WGS84 lon/lat point into the CRS's axis order.
-func (o outCRS) fromWGS84(p orbgeo.Point) orbgeo.Point {
-	switch o.uri {
-	case crsEPSG4326:
-		return orbgeo.Point{p[1], p[0]}
-	case crsEPSG3857:
-		return geo.WebMercator.FromWGS84(p)
+	if err != nil {
+		return "", geo.Invalidf(param, "unsupported CRS %q (supported: %s)", s, strings.Join(geo.CRSURIs(), ", "))
 	}
-	return p
+	return c, nil
 }
 
-// toWGS84 converts a point in the CRS's axis order to WGS84 lon/lat and
-// checks that it lies in range.
-func (o outCRS) toWGS84(param string) func(orbgeo.Point) (orbgeo.Point, error) {
+// fromWGS84 converts a WGS84 lon/lat point into c, in c's axis order.
+func fromWGS84(c geo.CRS) func(orbgeo.Point) orbgeo.Point {
+	return func(p orbgeo.Point) orbgeo.Point {
+		p = c.FromWGS84(p)
+		if c.LatLon() {
+			p[0], p[1] = p[1], p[0]
+		}
+		return p
+	}
+}
+
+// toWGS84 converts a point in c's axis order to WGS84 lon/lat and checks
+// that it lies in range; errors name param.
+func toWGS84(c geo.CRS, param string) func(orbgeo.Point) (orbgeo.Point, error) {
 	return func(p orbgeo.Point) (orbgeo.Point, error) {
 		if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
 			return p, geo.Invalidf(param, "coordinates must be finite")
 		}
-		switch o.uri {
-		case crsEPSG4326:
-			p = orbgeo.Point{p[1], p[0]}
-		case crsEPSG3857:
+		if c.LatLon() {
+			p[0], p[1] = p[1], p[0]
+		}
+		if c == geo.WebMercator {
 			const lim = 20037508.342789244
 			if math.Abs(p[0]) > lim*1.0000001 || math.Abs(p[1]) > lim*1.0000001 {
 				return p, geo.Invalidf(param, "EPSG:3857 coordinate (%g, %g) is outside ±%.0f m", p[0], p[1], lim)
 			}
-			p = geo.WebMercator.ToWGS84(p)
 		}
+		p = c.ToWGS84(p)
 		if !geo.ValidLonLat(p[0], p[1]) {
 			return p, geo.Invalidf(param, "coordinate (%g, %g) is outside longitude ±180° / latitude ±90°", p[0], p[1])
 		}
 		return p, nil
 	}
+}
+
+// parseSkipGeometry reads skipGeometry (strconv.ParseBool's spellings), the
+// same on items and on a single feature.
+func parseSkipGeometry(q url.Values) (bool, error) {
+	if !q.Has("skipGeometry") {
+		return false, nil
+	}
+	v, err := strconv.ParseBool(q.Get("skipGeometry"))
+	if err != nil {
+		return false, geo.Invalidf("skipGeometry", "%q is not true or false", q.Get("skipGeometry"))
+	}
+	return v, nil
 }
 
 // parseLimit reads limit: an integer ≥ 1, clamped to maxLimit.
@@ -117,7 +124,7 @@ func parseCursor(s string) (int, error) {
 // parseBBox reads 4 or 6 comma-separated numbers (heights dropped) in the
 // axis order of crs, leniently (spaces, many digits), and returns the box in
 // WGS84 lon/lat.
-func parseBBox(s string, crs outCRS) (orbgeo.Bound, error) {
+func parseBBox(s string, crs geo.CRS) (orbgeo.Bound, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) != 4 && len(parts) != 6 {
 		return orbgeo.Bound{}, geo.Invalidf("bbox", "needs 4 or 6 comma-separated numbers, got %d", len(parts))
@@ -133,7 +140,7 @@ func parseBBox(s string, crs outCRS) (orbgeo.Bound, error) {
 	if len(v) == 6 {
 		v = []float64{v[0], v[1], v[3], v[4]}
 	}
-	conv := crs.toWGS84("bbox")
+	conv := toWGS84(crs, "bbox")
 	a, err := conv(orbgeo.Point{v[0], v[1]})
 	if err != nil {
 		return orbgeo.Bound{}, err
@@ -185,15 +192,14 @@ func parseInstant(s string, openOK bool) (time.Time, error) {
 		return d, nil
 	}
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		y, m, d := t.In(chinaTime).Date()
-		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
+		return geo.ChinaDate(t), nil
 	}
 	return time.Time{}, geo.Invalidf("datetime", "%q is not a date (YYYY-MM-DD), an RFC 3339 timestamp or '..'", s)
 }
 
 // parseFilter parses filter in filter-lang, with geometry literals in
 // filter-crs, and checks its property names against the collection.
-func parseFilter(text, lang, crsParam string, qs []queryable) (*cql2.Expr, error) {
+func parseFilter(text, lang, crsParam string, qs []geo.Field) (*cql2.Expr, error) {
 	if len(text) > cql2.MaxLength {
 		return nil, &geo.InputError{Param: "filter", Detail: "filter is longer than 64 KiB", Kind: geo.ErrTooLarge}
 	}
@@ -214,7 +220,7 @@ func parseFilter(text, lang, crsParam string, qs []queryable) (*cql2.Expr, error
 	if err != nil {
 		return nil, err
 	}
-	if e, err = e.Transform(crs.toWGS84("filter")); err != nil {
+	if e, err = e.Transform(toWGS84(crs, "filter")); err != nil {
 		return nil, err
 	}
 	for _, p := range e.Properties() {
@@ -230,7 +236,7 @@ func parseFilter(text, lang, crsParam string, qs []queryable) (*cql2.Expr, error
 	return e, nil
 }
 
-func hasQueryable(qs []queryable, name string) bool {
+func hasQueryable(qs []geo.Field, name string) bool {
 	for _, q := range qs {
 		if q.Name == name {
 			return true
@@ -247,7 +253,7 @@ type propertyFilter struct {
 }
 
 // parsePropertyFilter types value after the queryable q.
-func parsePropertyFilter(q queryable, value string) (propertyFilter, error) {
+func parsePropertyFilter(q geo.Field, value string) (propertyFilter, error) {
 	pf := propertyFilter{name: q.Name}
 	switch q.Type {
 	case "integer", "number":

@@ -445,3 +445,17 @@ func TestOGCGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestOGCParametersAgree checks that a parameter shared by the items and
+// the single-feature routes reads the same on both (skipGeometry=1 was
+// accepted on items and a 400 on a feature).
+func TestOGCParametersAgree(t *testing.T) {
+	s := fixtureServer(t)
+	for _, q := range []string{"skipGeometry=true", "skipGeometry=1", "skipGeometry=false", "skipGeometry=0", "skipGeometry=maybe", "crs=EPSG:4326", "crs=" + url.QueryEscape("http://www.opengis.net/def/crs/EPSG/0/4326"), "crs=gcj02"} {
+		items := do(t, s, http.MethodGet, "/collections/seats/items?"+q).Code
+		one := do(t, s, http.MethodGet, "/collections/seats/items/1?"+q).Code
+		if items != one {
+			t.Errorf("%s: items %d, feature %d", q, items, one)
+		}
+	}
+}

@@ -9,7 +9,6 @@ package server
 import (
 	"math"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -26,15 +25,8 @@ const (
 	mtHTML    = "text/html"
 )
 
-// CRS identifiers of Part 2.
-const (
-	crsCRS84    = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-	crsEPSG4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
-	crsEPSG3857 = "http://www.opengis.net/def/crs/EPSG/0/3857"
-)
-
-// supportedCRS lists the CRSs of every collection, storage CRS first.
-var supportedCRS = []string{crsCRS84, crsEPSG4326, crsEPSG3857}
+// crsCRS84 is the storage CRS of every collection.
+var crsCRS84 = geo.WGS84.URI()
 
 // conformance lists the conformance classes the server implements.
 var conformance = []string{
@@ -174,7 +166,7 @@ func buildCollection(b baseURL, c *geo.Collection) collectionDoc {
 		Attribution: c.Attribution,
 		License:     c.License,
 		ItemType:    "feature",
-		Crs:         supportedCRS,
+		Crs:         geo.CRSURIs(),
 		StorageCrs:  crsCRS84,
 		Links: []link{
 			{b.at(p, nil), "self", mtJSON, "This collection"},
@@ -221,96 +213,19 @@ func buildCollections(b baseURL, snap *geo.Snapshot) collectionsDoc {
 	return d
 }
 
-// queryable describes one simple property of a collection.
-type queryable struct {
-	Name   string
-	Type   string // string, integer, number or boolean
-	Format string // "date" for YYYY-MM-DD strings
-}
-
-// queryablesOf derives the simple queryable properties of c from its data:
-// a property is queryable when all its non-null values share one scalar
-// type. They are sorted by name.
-func queryablesOf(c *geo.Collection) []queryable {
-	types := map[string]string{}
-	dates := map[string]bool{}
-	for _, f := range c.Features {
-		for k, v := range f.Properties {
-			var t string
-			switch v := v.(type) {
-			case nil:
-				if _, ok := types[k]; !ok {
-					types[k] = ""
-				}
-				continue
-			case string:
-				t = "string"
-				if isDate(v) {
-					if _, seen := dates[k]; !seen {
-						dates[k] = true
-					}
-				} else {
-					dates[k] = false
-				}
-			case float64:
-				t = "integer"
-				if v != math.Trunc(v) || math.Abs(v) > 1<<53 {
-					t = "number"
-				}
-			case bool:
-				t = "boolean"
-			default:
-				t = "-"
-			}
-			old := types[k]
-			switch {
-			case old == "" || old == t:
-				types[k] = t
-			case old == "integer" && t == "number" || old == "number" && t == "integer":
-				types[k] = "number"
-			default:
-				types[k] = "-"
-			}
-		}
-	}
-	var out []queryable
-	for k, t := range types {
-		if t == "-" || t == "" {
-			continue
-		}
-		q := queryable{Name: k, Type: t}
-		if t == "string" && dates[k] {
-			q.Format = "date"
-		}
-		out = append(out, q)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-// isDate reports whether s is a YYYY-MM-DD calendar date; the shape is
-// checked first so that the common non-date string costs no parse error.
-func isDate(s string) bool {
-	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return false
-	}
-	_, err := time.Parse(geo.DateLayout, s)
-	return err == nil
-}
-
 // geometryNames are the names under which filters may refer to the
 // geometry of a feature.
 var geometryNames = []string{"geometry", "geom"}
 
-// buildQueryables returns the JSON Schema of the queryables of c.
-func buildQueryables(b baseURL, c *geo.Collection) map[string]any {
+// buildQueryables returns the JSON Schema of the queryables qs of c.
+func buildQueryables(b baseURL, c *geo.Collection, qs []geo.Field) map[string]any {
 	props := map[string]any{
 		"geometry": map[string]any{
 			"title":  "Geometry (also \"geom\" in filters)",
 			"format": "geometry-any",
 		},
 	}
-	for _, q := range queryablesOf(c) {
+	for _, q := range qs {
 		p := map[string]any{"title": q.Name, "type": q.Type}
 		if q.Format != "" {
 			p["format"] = q.Format

@@ -54,7 +54,7 @@ func okJSON(desc, mt string) obj {
 
 // itemsParameters returns the parameters of an items path; queryables of a
 // known collection are added as form parameters for server-side filtering.
-func itemsParameters(qs []queryable, withCollection bool) []any {
+func itemsParameters(qs []geo.Field, withCollection bool) []any {
 	var ps []any
 	if withCollection {
 		ps = append(ps, ref("collectionId"))
@@ -91,7 +91,10 @@ func buildOpenAPI(b baseURL, snap *geo.Snapshot) obj {
 	for _, c := range snap.Collections() {
 		ids = append(ids, c.ID)
 	}
-	crsEnum := []any{crsCRS84, crsEPSG4326, crsEPSG3857}
+	var crsEnum []any
+	for _, u := range geo.CRSURIs() {
+		crsEnum = append(crsEnum, u)
+	}
 	params := obj{
 		"collectionId": param("collectionId", "path", "Collection id.", obj{"type": "string", "enum": ids}),
 		"featureId":    param("featureId", "path", "Feature id.", obj{"type": "string"}),
@@ -187,7 +190,7 @@ func buildOpenAPI(b baseURL, snap *geo.Snapshot) obj {
 	}
 	for _, c := range snap.Collections() {
 		paths[collectionPath(c.ID)+"/items"] = getOp("Features of "+c.Title, "getFeatures_"+c.ID,
-			itemsParameters(queryablesOf(c), false), fc)
+			itemsParameters(snap.Fields(c.ID), false), fc)
 	}
 	return obj{
 		"openapi": "3.0.3",

@@ -38,46 +38,52 @@ func errStatus(status int, param, format string, args ...any) error {
 	return &statusError{status: status, param: param, detail: fmt.Sprintf(format, args...)}
 }
 
-// problemFor classifies err into a Problem. The second result reports
-// whether the error is internal (and so must be logged, not shown).
+// classes maps geo's failure classes to statuses, most specific first (an
+// InputError of kind ErrTooLarge also wraps nothing else).
+var classes = []struct {
+	err    error
+	status int
+}{
+	{geo.ErrTooLarge, http.StatusRequestEntityTooLarge},
+	{geo.ErrNotFound, http.StatusNotFound},
+	{geo.ErrUnavailable, http.StatusServiceUnavailable},
+	{geo.ErrInvalid, http.StatusBadRequest},
+}
+
+// problemFor classifies err into a Problem: an error with its own status
+// (statusError, echo's HTTPError) keeps it; otherwise geo's failure class
+// decides, and an *geo.InputError gives the parameter and a detail safe to
+// show. The second result reports whether the error is internal (and so
+// must be logged, not shown).
 func problemFor(err error) (Problem, bool) {
 	var se *statusError
-	var ie *geo.InputError
 	var he *echo.HTTPError
 	p := Problem{Type: "about:blank"}
 	switch {
 	case errors.As(err, &se):
 		p.Status, p.Param, p.Detail = se.status, se.param, se.detail
-	case errors.As(err, &ie):
-		p.Param, p.Detail = ie.Param, ie.Detail
-		switch {
-		case errors.Is(err, geo.ErrTooLarge):
-			p.Status = http.StatusRequestEntityTooLarge
-		case errors.Is(err, geo.ErrNotFound):
-			p.Status = http.StatusNotFound
-		case errors.Is(err, geo.ErrUnavailable):
-			p.Status = http.StatusServiceUnavailable
-		default:
-			p.Status = http.StatusBadRequest
-		}
-	case errors.Is(err, geo.ErrNotFound):
-		p.Status, p.Detail = http.StatusNotFound, err.Error()
-	case errors.Is(err, geo.ErrInvalid):
-		p.Status, p.Detail = http.StatusBadRequest, err.Error()
-	case errors.Is(err, geo.ErrTooLarge):
-		p.Status, p.Detail = http.StatusRequestEntityTooLarge, err.Error()
-	case errors.Is(err, geo.ErrUnavailable):
-		p.Status, p.Detail = http.StatusServiceUnavailable, err.Error()
 	case errors.As(err, &he):
 		p.Status = he.Code
 		if m, ok := he.Message.(string); ok {
 			p.Detail = m
 		}
 	default:
-		p.Status = http.StatusInternalServerError
-		p.Detail = "internal error; it has been logged"
-		p.Title = http.StatusText(p.Status)
-		return p, true
+		for _, c := range classes {
+			if errors.Is(err, c.err) {
+				p.Status = c.status
+				break
+			}
+		}
+		if p.Status == 0 {
+			p.Status = http.StatusInternalServerError
+			p.Detail = "internal error; it has been logged"
+			p.Title = http.StatusText(p.Status)
+			return p, true
+		}
+		p.Detail = err.Error()
+		if ie := (*geo.InputError)(nil); errors.As(err, &ie) {
+			p.Param, p.Detail = ie.Param, ie.Detail
+		}
 	}
 	p.Title = http.StatusText(p.Status)
 	return p, false

@@ -64,10 +64,6 @@ const DefaultMaxBody = 8 << 20
 // requests: a 10,000-point batch holds about 10 MB while it runs.
 const DefaultMaxExpensive = 4
 
-// chinaTime is China Standard Time, fixed at UTC+8 (no daylight saving
-// since 1991), so that no time zone database is needed.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // Server serves the HTTP API. It is safe for concurrent use; it implements
 // http.Handler.
 type Server struct {
@@ -160,8 +156,7 @@ func (s *Server) snapshot() (*geo.Snapshot, error) {
 // today is the current calendar date in China, at midnight UTC like every
 // date of package geo.
 func (s *Server) today() time.Time {
-	y, m, d := s.cfg.Now().In(chinaTime).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return geo.ChinaDate(s.cfg.Now())
 }
 
 // get registers h for GET and HEAD on path: every GET route answers HEAD.

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"beibeimap/geo"
 )
 
 // webTypes maps the extensions of the built front end to their media types.
@@ -133,6 +135,34 @@ type mapConfig struct {
 	// Attribution lists, without repeats, the attribution text of every
 	// collection, for the map's attribution control.
 	Attribution []string `json:"attribution"`
+	// Region holds the facts of the redrawing the page tells.
+	Region regionConfig `json:"region"`
+}
+
+// regionConfig is the page's copy of geo.Redrawing2026 and the collection
+// ids, so that the page spells none of them itself.
+type regionConfig struct {
+	ChangeDate  string     `json:"change_date"`
+	LastOldDate string     `json:"last_old_date"`
+	Basis       string     `json:"basis"`
+	Target      geo.Unit   `json:"target"`
+	Abolished   []geo.Unit `json:"abolished"`
+	Created     []geo.Unit `json:"created"`
+	Moves       []geo.Move `json:"moves"`
+	Collections []string   `json:"collections"`
+}
+
+func newRegionConfig(r *geo.Redrawing) regionConfig {
+	return regionConfig{
+		ChangeDate:  r.Date.Format(geo.DateLayout),
+		LastOldDate: r.LastOldDay().Format(geo.DateLayout),
+		Basis:       r.Basis,
+		Target:      r.Target,
+		Abolished:   r.Abolished,
+		Created:     r.Created,
+		Moves:       r.Moves,
+		Collections: geo.CollectionIDs,
+	}
 }
 
 // handleMapConfig tells the page which basemap to offer and which
@@ -147,7 +177,7 @@ func (s *Server) handleMapConfig(c echo.Context) error {
 	if hit {
 		return c.NoContent(http.StatusNotModified)
 	}
-	cfg := mapConfig{Attribution: []string{}}
+	cfg := mapConfig{Attribution: []string{}, Region: newRegionConfig(geo.Redrawing2026)}
 	if s.cfg.Basemap != "" {
 		b := s.cfg.Basemap
 		cfg.Basemap = &b

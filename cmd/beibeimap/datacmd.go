@@ -21,7 +21,7 @@ const (
 // `beibeimap data check [--data DIR]`. build needs the geos build tag;
 // check runs the schema checks everywhere and the topology checks with
 // geos. A failed check prints its report to stdout and returns errSilent.
-func runData(args []string, stdout, stderr io.Writer) error {
+func runData(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "usage: beibeimap data build [--src DIR] [--out DIR] | beibeimap data check [--data DIR]")
 		return errSilent
@@ -32,13 +32,13 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	case "build":
 		src := fset.String("src", defaultSrcDir, "folder of the source files")
 		out := fset.String("out", defaultOutDir, "folder the layers are written to")
-		if done, err := parseNoArgs(fset, args[1:], stderr); done {
+		if done, err := parseNoArgs(fset, args[1:], getenv, stderr); done {
 			return err
 		}
 		return buildData(*src, *out, stderr)
 	case "check":
 		dir := fset.String("data", "", "folder of COLLECTION.geojson layers (default: the embedded layers)")
-		if done, err := parseNoArgs(fset, args[1:], stderr); done {
+		if done, err := parseNoArgs(fset, args[1:], getenv, stderr); done {
 			return err
 		}
 		if *dir != "" {
@@ -63,11 +63,12 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	return errSilent
 }
 
-// parseNoArgs parses the flags of fset from args and refuses positional
-// arguments. done reports that the command must stop with err: nil after
-// -h (the flag package printed usage), errSilent after a bad flag or an
-// argument (the message is printed).
-func parseNoArgs(fset *flag.FlagSet, args []string, stderr io.Writer) (done bool, err error) {
+// parseNoArgs parses the flags of fset from args, then the BEIBEIMAP_*
+// environment for the flags not given (envDefaults), and refuses
+// positional arguments. done reports that the command must stop with err:
+// nil after -h (the flag package printed usage), errSilent after a bad flag
+// or an argument (the message is printed).
+func parseNoArgs(fset *flag.FlagSet, args []string, getenv func(string) string, stderr io.Writer) (done bool, err error) {
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return true, nil
@@ -77,6 +78,9 @@ func parseNoArgs(fset *flag.FlagSet, args []string, stderr io.Writer) (done bool
 	if fset.NArg() > 0 {
 		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", fset.Name(), fset.Arg(0))
 		return true, errSilent
+	}
+	if err := envDefaults(fset, getenv); err != nil {
+		return true, fmt.Errorf("%s: %w", fset.Name(), err)
 	}
 	return false, nil
 }

@@ -82,7 +82,7 @@ func parseLookup(args []string, getenv func(string) string, now time.Time, stder
 	if cfg.CRS, err = geo.ParseCRS("crs", crs); err != nil {
 		return cfg, fmt.Errorf("lookup: --crs: %w", err)
 	}
-	cfg.Date = chinaToday(now)
+	cfg.Date = geo.ChinaDate(now)
 	if date != "" {
 		if cfg.Date, err = geo.ParseDate("date", date); err != nil {
 			return cfg, fmt.Errorf("lookup: --date: %w", err)
@@ -107,13 +107,6 @@ func parseLookup(args []string, getenv func(string) string, now time.Time, stder
 		return cfg, fmt.Errorf("lookup: %w", err)
 	}
 	return cfg, nil
-}
-
-// chinaToday is the calendar date in China (UTC+8) at now, at midnight
-// UTC like every date of package geo.
-func chinaToday(now time.Time) time.Time {
-	y, m, d := now.In(time.FixedZone("CST", 8*3600)).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // runLookup prints the JSON answer of GET /lookup for a point or an

@@ -11,6 +11,7 @@
 //	beibeimap lookup --address TEXT [--date D] [--data DIR]
 //	beibeimap data build [--src DIR] [--out DIR]
 //	beibeimap data check [--data DIR]
+//	beibeimap tiles export [--format pmtiles|mbtiles] -o FILE [--minzoom 0] [--maxzoom 14] [--datetime D] [--data DIR]
 //
 // Every flag can also be given as an environment variable BEIBEIMAP_NAME
 // (BEIBEIMAP_ADDR, BEIBEIMAP_DATA, …); a flag on the command line wins.
@@ -50,6 +51,7 @@ const usage = `usage:
   beibeimap lookup --address TEXT [--date YYYY-MM-DD] [--data DIR]
   beibeimap data build [--src DIR] [--out DIR]
   beibeimap data check [--data DIR]
+  beibeimap tiles export [--format pmtiles|mbtiles] -o FILE [--minzoom 0] [--maxzoom 14] [--datetime YYYY-MM-DD|..] [--data DIR]
 Flags may also be set as BEIBEIMAP_<FLAG> environment variables.`
 
 // run dispatches the sub-command in args. getenv supplies the BEIBEIMAP_*
@@ -65,7 +67,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "lookup":
 		return runLookup(ctx, args[1:], getenv, stdout, stderr)
 	case "data":
-		return runData(args[1:], stdout, stderr)
+		return runData(args[1:], getenv, stdout, stderr)
+	case "tiles":
+		return runTiles(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -14,6 +14,7 @@ import (
 	orbgeo "github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
 	"github.com/twpayne/go-geos"
 )
 
@@ -160,7 +161,7 @@ func TestVoronoiCells(t *testing.T) {
 			cells := voronoiCells(tc.seats, box)
 			sum := 0.0
 			for i, c := range cells {
-				sum += math.Abs(signedArea(c[0]))
+				sum += math.Abs(planar.Area(c[0]))
 				// every point of the cell is nearest to its own seat
 				for _, p := range c[0] {
 					for j, s := range tc.seats {

@@ -6,9 +6,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	orbgeo "github.com/paulmach/orb"
+
+	"beibeimap/geo"
 )
 
 // feature is one output feature.
@@ -138,8 +139,8 @@ func writePoints[P ~[]orbgeo.Point](b *bytes.Buffer, pts P) {
 
 func writePoint(b *bytes.Buffer, p orbgeo.Point) {
 	b.WriteByte('[')
-	b.Write(strconv.AppendFloat(nil, roundCoord(p[0]), 'f', -1, 64))
+	b.Write(geo.AppendJSONFloat(nil, roundCoord(p[0])))
 	b.WriteByte(',')
-	b.Write(strconv.AppendFloat(nil, roundCoord(p[1]), 'f', -1, 64))
+	b.Write(geo.AppendJSONFloat(nil, roundCoord(p[1])))
 	b.WriteByte(']')
 }

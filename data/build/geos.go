@@ -10,6 +10,8 @@ import (
 	orbgeo "github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/twpayne/go-geos"
+
+	"beibeimap/geo"
 )
 
 // gridSize is the precision of every coordinate the build writes: 1e-7
@@ -47,24 +49,12 @@ func fromGEOS(g *geos.Geom) (orbgeo.Geometry, error) {
 // their first vertex, and coordinates are rounded to gridSize.
 func polygonal(g orbgeo.Geometry) orbgeo.MultiPolygon {
 	var out orbgeo.MultiPolygon
-	var walk func(orbgeo.Geometry)
-	walk = func(g orbgeo.Geometry) {
-		switch g := g.(type) {
-		case orbgeo.Polygon:
-			if len(g) > 0 {
-				out = append(out, g)
-			}
-		case orbgeo.MultiPolygon:
-			for _, p := range g {
-				walk(p)
-			}
-		case orbgeo.Collection:
-			for _, s := range g {
-				walk(s)
-			}
+	geo.Walk(g, func(p geo.Part) bool {
+		if p.Kind == geo.PolygonPart && len(p.Polygon) > 0 {
+			out = append(out, p.Polygon)
 		}
-	}
-	walk(g)
+		return true
+	})
 	for i, p := range out {
 		np := make(orbgeo.Polygon, len(p))
 		for j, r := range p {
@@ -106,7 +96,7 @@ func canonicalRing(r orbgeo.Ring, outer bool) orbgeo.Ring {
 	}
 	rot := append(append([]orbgeo.Point{}, pts[m:]...), pts[:m]...)
 	ring := orbgeo.Ring(append(rot, rot[0]))
-	ccw := signedArea(ring) > 0
+	ccw := ring.Orientation() == orbgeo.CCW
 	if ccw != outer {
 		// reverse, keeping the start vertex first
 		for i, j := 1, len(ring)-2; i < j; i, j = i+1, j-1 {
@@ -114,14 +104,6 @@ func canonicalRing(r orbgeo.Ring, outer bool) orbgeo.Ring {
 		}
 	}
 	return ring
-}
-
-func signedArea(r orbgeo.Ring) float64 {
-	s := 0.0
-	for i := 0; i+1 < len(r); i++ {
-		s += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
-	}
-	return s / 2
 }
 
 func pointLess(a, b orbgeo.Point) bool {

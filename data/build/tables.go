@@ -2,6 +2,8 @@
 
 package build
 
+import "beibeimap/geo"
+
 // districtInfo is what the build knows about one district or county beyond
 // its outline: the adcode of the Ministry of Civil Affairs and the names.
 type districtInfo struct {
@@ -52,32 +54,67 @@ var districtTable = map[string]districtInfo{
 	"彭水苗族土家族自治县": {"500243", "彭水苗族土家族自治县", "Pengshui Miao and Tujia Autonomous County"},
 }
 
-// The change of 2026 (渝府发〔2025〕15号).
-const (
-	changeDate   = "2026-01-25" // first day of the new layout
-	lastOldDate  = "2026-01-24" // last day of the old one
-	codeBeibei   = "500109"
-	codeYubei    = "500112"
-	codeJiangbei = "500105"
+// The change of 2026, read from geo.Redrawing2026, the one home of its
+// facts: the build derives every date, code and id it writes from there.
+var (
+	region      = geo.Redrawing2026
+	changeDate  = region.Date.Format(geo.DateLayout)         // first day of the new layout
+	lastOldDate = region.LastOldDay().Format(geo.DateLayout) // last day of the old one
+	codeBeibei  = region.Target.Code
+	// codeYubei is the abolished district split by the change (the towns
+	// that join Beibei come from it), codeJiangbei the one that passes
+	// whole to the new district.
+	codeYubei    = splitDistrict(region)
+	codeJiangbei = wholeDistrict(region)
 	// Feature ids of the two districts of the new layout.
-	idNewBeibei  = "500109-2026"
-	idLiangjiang = "liangjiang-2026"
-	notice       = "渝府发〔2025〕15号 (announced 2025-11-07, in force 2026-01-25)"
+	idNewBeibei  = region.Target.ID
+	idLiangjiang = region.Created[0].ID
+	notice       = region.Notice()
+	// movingUnits are the NBS codes of the units that change district.
+	movingUnits = movingCodes(region)
 )
 
-// movingUnits are the ten units that change district on changeDate, by
-// NBS code: five from 北碚区 to 两江新区, five from 渝北区 to 北碚区.
-var movingUnits = map[string]bool{
-	"500109008": true, // 水土街道
-	"500109009": true, // 复兴街道
-	"500109006": true, // 蔡家岗街道
-	"500109108": true, // 施家梁镇
-	"500109104": true, // 童家溪镇
-	"500112135": true, // 大湾镇
-	"500112133": true, // 统景镇
-	"500112143": true, // 大盛镇
-	"500112138": true, // 兴隆镇
-	"500112140": true, // 茨竹镇
+func splitDistrict(r *geo.Redrawing) string {
+	for _, m := range r.Moves {
+		if m.To.Code == r.Target.Code {
+			return m.From.Code
+		}
+	}
+	panic("build: no town joins " + r.Target.Name)
+}
+
+func wholeDistrict(r *geo.Redrawing) string {
+	for _, d := range r.Abolished {
+		if d.Code != splitDistrict(r) {
+			return d.Code
+		}
+	}
+	panic("build: no abolished district passes whole")
+}
+
+func movingCodes(r *geo.Redrawing) map[string]bool {
+	m := map[string]bool{}
+	for _, mv := range r.Moves {
+		m[mv.Code] = true
+	}
+	return m
+}
+
+// districtName is the Chinese name of a district of the change by code
+// (old layout) or feature id (new layout); "" for others.
+func districtName(id string) string {
+	switch id {
+	case region.Target.Code, region.Target.ID:
+		return region.Target.Name
+	case region.Created[0].ID:
+		return region.Created[0].Name
+	}
+	for _, d := range region.Abolished {
+		if d.Code == id {
+			return d.Name
+		}
+	}
+	return ""
 }
 
 // pinyin romanises the unit names (without 街道/镇) for units whose

@@ -105,15 +105,13 @@ var commonProps = []string{"name", "name_en", "source", "accuracy"}
 // schemas are the rules of the default layers; other layers get only the
 // generic checks.
 var schemas = map[string]schema{
-	"districts":      {"polygon", []string{"code", "valid_from", "valid_to"}, []string{"code", "valid_from", "valid_to"}},
-	"townships":      {"polygon", []string{"code", "district_before", "district_after", "method"}, nil},
-	"seats":          {"point", []string{"township"}, nil},
-	"planning-zones": {"polygon", []string{"kind", "valid_from"}, nil},
-	"projects":       {"point", []string{"category", "status", "source_text", "location_precision"}, nil},
-	"corridors":      {"line", nil, nil},
+	geo.DistrictsID:     {"polygon", []string{"code", "valid_from", "valid_to"}, []string{"code", "valid_from", "valid_to"}},
+	geo.TownshipsID:     {"polygon", []string{"code", "district_before", "district_after", "method"}, nil},
+	geo.SeatsID:         {"point", []string{"township"}, nil},
+	geo.PlanningZonesID: {"polygon", []string{"kind", "valid_from"}, nil},
+	geo.ProjectsID:      {"point", []string{"category", "status", "source_text", "location_precision"}, nil},
+	geo.CorridorsID:     {"line", nil, nil},
 }
-
-var defaultOrder = []string{"districts", "townships", "seats", "planning-zones", "projects", "corridors"}
 
 func (r *report) run(fsys fs.FS) {
 	raws, ok := r.readRaw(fsys)
@@ -134,7 +132,7 @@ func (r *report) run(fsys fs.FS) {
 		nf += len(c.Features)
 	}
 	r.pass("load: %d layers, %d features: %s", len(cols), nf, strings.Join(names, ", "))
-	for _, id := range defaultOrder {
+	for _, id := range geo.CollectionIDs {
 		if byID[id] == nil {
 			r.warn("%s: layer missing (%s.geojson); checks that need it are skipped", id, id)
 		}
@@ -146,7 +144,7 @@ func (r *report) run(fsys fs.FS) {
 		r.geometries(c)
 		r.intervals(c)
 	}
-	r.districtVersions(byID["districts"])
+	r.districtVersions(byID[geo.DistrictsID])
 	r.references(byID)
 	r.seatsInside(byID)
 	if _, err := geo.NewSnapshot(cols); err != nil {
@@ -259,7 +257,7 @@ func (r *report) properties(c *geo.Collection) {
 			r.fail("%s/%s: accuracy %q must be surveyed, approximate or schematic", c.ID, f.ID, a)
 			bad++
 		}
-		if c.ID == "districts" {
+		if c.ID == geo.DistrictsID {
 			if v, ok := f.Properties["code"]; ok && v == nil && f.String("code_note") == "" {
 				r.fail("%s/%s: code is null without a code_note saying why", c.ID, f.ID)
 				bad++
@@ -282,35 +280,17 @@ func (r *report) properties(c *geo.Collection) {
 // isEmpty reports whether the polygonal geometry g has no ring with
 // positions; points and lines are never empty here.
 func isEmpty(g orbgeo.Geometry) bool {
-	switch g.(type) {
-	case orbgeo.Polygon, orbgeo.MultiPolygon:
-	default:
-		return false
-	}
-	n := 0
-	eachRing(g, func(r orbgeo.Ring) {
-		if len(r) > 0 {
-			n++
-		}
-	})
-	return n == 0
+	return geometryKind(g) == "polygon" && geo.IsEmpty(g)
 }
 
+// eachRing calls fn for every ring of the polygonal parts of g.
 func eachRing(g orbgeo.Geometry, fn func(orbgeo.Ring)) {
-	switch g := g.(type) {
-	case orbgeo.Polygon:
-		for _, r := range g {
+	geo.Walk(g, func(p geo.Part) bool {
+		for _, r := range p.Polygon {
 			fn(r)
 		}
-	case orbgeo.MultiPolygon:
-		for _, p := range g {
-			eachRing(p, fn)
-		}
-	case orbgeo.Collection:
-		for _, s := range g {
-			eachRing(s, fn)
-		}
-	}
+		return true
+	})
 }
 
 func geometryKind(g orbgeo.Geometry) string {
@@ -401,7 +381,7 @@ func (r *report) districtVersions(c *geo.Collection) {
 // township name existing features, and that a unit's district before the
 // change ends before its district after begins.
 func (r *report) references(cols map[string]*geo.Collection) {
-	d, t := cols["districts"], cols["townships"]
+	d, t := cols[geo.DistrictsID], cols[geo.TownshipsID]
 	bad := 0
 	find := func(c *geo.Collection, id string) *geo.Feature {
 		if c == nil {
@@ -428,7 +408,7 @@ func (r *report) references(cols map[string]*geo.Collection) {
 			}
 		}
 	}
-	if s := cols["seats"]; s != nil && t != nil {
+	if s := cols[geo.SeatsID]; s != nil && t != nil {
 		for _, f := range s.Features {
 			if find(t, f.String("township")) == nil {
 				r.fail("seats/%s: township %q is not a feature of townships", f.ID, f.String("township"))
@@ -444,7 +424,7 @@ func (r *report) references(cols map[string]*geo.Collection) {
 // seatsInside checks that every seat lies inside its own township, under
 // the boundary rule of package geo.
 func (r *report) seatsInside(cols map[string]*geo.Collection) {
-	s, t := cols["seats"], cols["townships"]
+	s, t := cols[geo.SeatsID], cols[geo.TownshipsID]
 	if s == nil || t == nil {
 		return
 	}
@@ -466,7 +446,7 @@ func (r *report) seatsInside(cols map[string]*geo.Collection) {
 		}
 		in := false
 		for _, p := range polys[f.String("township")] {
-			if geo.ContainsBrute(p, pt) {
+			if geo.Contains(p, pt) {
 				in = true
 				break
 			}

@@ -471,7 +471,7 @@ func (n *spatialNode) eval(f *geo.Feature) tv {
 			return vUnknown
 		}
 	}
-	m := Intersects(gs[0], gs[1])
+	m := geo.Intersects(gs[0], gs[1])
 	if n.op == "S_DISJOINT" {
 		m = !m
 	}

@@ -205,34 +205,3 @@ func mustParse(t *testing.T, s string) *cql2.Expr {
 	}
 	return e
 }
-
-// TestIntersectsSymmetric checks the property that intersection does not
-// depend on argument order or ring orientation, on a grid of probes.
-func TestIntersectsSymmetric(t *testing.T) {
-	shapes := []orbgeo.Geometry{
-		orbgeo.Polygon{{{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}}, {{1, 1}, {1, 3}, {3, 3}, {3, 1}, {1, 1}}},
-		orbgeo.LineString{{-1, 2}, {5, 2}},
-		orbgeo.Point{2, 2},
-		orbgeo.Bound{Min: orbgeo.Point{3.5, 3.5}, Max: orbgeo.Point{6, 6}},
-	}
-	for i, a := range shapes {
-		for j, b := range shapes {
-			if cql2.Intersects(a, b) != cql2.Intersects(b, a) {
-				t.Errorf("shapes %d and %d: Intersects is not symmetric", i, j)
-			}
-		}
-	}
-	if cql2.Intersects(shapes[0], shapes[2]) {
-		t.Errorf("a point in the hole intersects the polygon")
-	}
-	rev := orbgeo.Polygon{{{0, 0}, {0, 4}, {4, 4}, {4, 0}, {0, 0}}}
-	for x := -0.5; x <= 4.5; x += 0.5 {
-		for y := -0.5; y <= 4.5; y += 0.5 {
-			p := orbgeo.Point{x, y}
-			want := x >= 0 && x <= 4 && y >= 0 && y <= 4
-			if cql2.Intersects(rev, p) != want {
-				t.Errorf("point %v: got %v, want %v", p, !want, want)
-			}
-		}
-	}
-}

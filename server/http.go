@@ -1,8 +1,10 @@
 package server
 
-// HTTP plumbing of the OGC API: the base URL as the client sees it, content
-// negotiation, query parameter checks, ETags and writing documents as JSON
-// or HTML. The OGC vocabulary itself lives in ogc_vocab.go.
+// The HTTP toolbox of every handler of the server: content negotiation,
+// query parameter checks, ETags and conditional requests, Link headers and
+// writing documents as JSON, and the common preamble of the OGC handlers.
+// The OGC vocabulary itself lives in ogc_vocab.go, error bodies in
+// problem.go.
 
 import (
 	"bytes"
