@@ -401,3 +401,39 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 		t.Errorf("log lacks the shutdown lines:\n%s", log.String())
 	}
 }
+
+// TestWatchRefusesInvalidGeometry: --watch goes through the same
+// validation as SIGHUP: a ring of 3 positions is refused, and the folder
+// made good again is published.
+func TestWatchRefusesInvalidGeometry(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "zones.geojson")
+	if err := os.WriteFile(file, []byte(layerA), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, "--data", dir, "--watch", "20ms", "--log-requests=false", "--log-format", "json")
+	bad := strings.Replace(layerA, `[[0,0],[1,0],[1,1],[0,1],[0,0]]`, `[[0,0],[1,0],[1,1]]`, 1)
+	if err := os.WriteFile(file, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	line := s.waitLog(t, "reload")
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(line), &rec); err != nil {
+		t.Fatalf("--log-format json wrote %q: %v", line, err)
+	}
+	if rec["level"] != "ERROR" || rec["why"] != "files changed" || !strings.Contains(fmt.Sprint(rec["err"]), "ring 1 has 3 positions") {
+		t.Errorf("log record %v, want a refused reload saying why", rec)
+	}
+	good := strings.Replace(layerA, `"name":"x"`, `"name":"y"`, 1)
+	if err := os.WriteFile(file, []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if line := s.waitLog(t, "reload"); !strings.Contains(line, `"msg":"reloaded"`) {
+		t.Errorf("good file: %s", line)
+	}
+	var f struct{ Properties map[string]any }
+	getJSON(t, s.base+"/collections/zones/items/x", &f)
+	if f.Properties["name"] != "y" {
+		t.Errorf("after the good file the feature is %v", f.Properties)
+	}
+}
