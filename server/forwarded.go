@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
@@ -10,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"beibeimap/geo"
 )
 
 // forwardedHeaders are the request headers a trusted proxy uses to say how
@@ -22,11 +25,11 @@ var hostPattern = regexp.MustCompile(`^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.?)*|
 
 // ParseBaseURL checks the value of --base-url: an absolute http or https
 // URL with a host, no user information, query or fragment. It returns it
-// without a trailing slash.
+// without a trailing slash, or an error wrapping geo.ErrInvalid.
 func ParseBaseURL(s string) (string, error) {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
-		return "", errStatus(0, "", "server: base URL %q must be an absolute http(s) URL without query or fragment", s)
+		return "", fmt.Errorf("server: base URL %q must be an absolute http(s) URL without user, query or fragment: %w", s, geo.ErrInvalid)
 	}
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
 }

@@ -437,3 +437,39 @@ func TestWatchRefusesInvalidGeometry(t *testing.T) {
 		t.Errorf("after the good file the feature is %v", f.Properties)
 	}
 }
+
+func TestParseServeProductionFlags(t *testing.T) {
+	none := func(string) string { return "" }
+	cfg, err := parseServe(nil, none, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.CORS != "" || len(cfg.TrustedProxies) != 0 || cfg.BaseURL != "" || cfg.LogFormat != "text" || cfg.ShutdownGrace != 10*time.Second {
+		t.Errorf("defaults %+v: CORS off, no trusted proxy, no base URL, text logs, 10 s grace", cfg)
+	}
+	cfg, err = parseServe([]string{"--trusted-proxies", "10.0.0.0/8, 192.168.1.7,::1", "--base-url", "https://maps.example.org/beibei/", "--log-format", "json", "--shutdown-grace", "3s"}, none, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(cfg.TrustedProxies) != "[10.0.0.0/8 192.168.1.7/32 ::1/128]" || cfg.BaseURL != "https://maps.example.org/beibei" || cfg.LogFormat != "json" || cfg.ShutdownGrace != 3*time.Second {
+		t.Errorf("parsed %+v", cfg)
+	}
+	env := map[string]string{"BEIBEIMAP_TRUSTED_PROXIES": "172.16.0.0/12"}
+	if cfg, err := parseServe(nil, func(k string) string { return env[k] }, io.Discard); err != nil || fmt.Sprint(cfg.TrustedProxies) != "[172.16.0.0/12]" {
+		t.Errorf("BEIBEIMAP_TRUSTED_PROXIES: %v %v", cfg.TrustedProxies, err)
+	}
+	for _, args := range [][]string{
+		{"--trusted-proxies", "10.0.0.0/33"},
+		{"--trusted-proxies", "example.org"},
+		{"--base-url", "maps.example.org"},
+		{"--base-url", "https://u:p@maps.example.org"},
+		{"--log-format", "xml"},
+		{"--shutdown-grace", "-1s"},
+		{"--max-conns", "0"},
+		{"--max-expensive", "0"},
+	} {
+		if _, err := parseServe(args, none, io.Discard); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}
