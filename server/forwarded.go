@@ -1,19 +1,19 @@
 package server
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
-)
 
-// baseKey is the echo context key under which the base middleware stores
-// the request's base URL (a string).
-const baseKey = "beibeimap.base"
+	"beibeimap/geo"
+)
 
 // forwardedHeaders are the request headers a trusted proxy uses to say how
 // the client reached it; answers built from them vary with them.
@@ -25,36 +25,38 @@ var hostPattern = regexp.MustCompile(`^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.?)*|
 
 // ParseBaseURL checks the value of --base-url: an absolute http or https
 // URL with a host, no user information, query or fragment. It returns it
-// without a trailing slash.
+// without a trailing slash, or an error wrapping geo.ErrInvalid.
 func ParseBaseURL(s string) (string, error) {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
-		return "", errStatus(0, "", "server: base URL %q must be an absolute http(s) URL without query or fragment", s)
+		return "", fmt.Errorf("server: base URL %q must be an absolute http(s) URL without user, query or fragment: %w", s, geo.ErrInvalid)
 	}
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
 }
 
-// withBase is the middleware that decides once per request the base URL
-// that links are built on: cfg.BaseURL when set; otherwise the request's
-// own scheme and Host, overridden by Forwarded or X-Forwarded-* only when
-// the peer is one of cfg.TrustedProxies. Answers built from forwarded
-// headers say so in Vary, so that a shared cache keeps them apart.
-func (s *Server) withBase(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		r := c.Request()
-		switch {
-		case s.cfg.BaseURL != "":
-			c.Set(baseKey, s.cfg.BaseURL)
-		case s.trusted(r.RemoteAddr):
-			c.Set(baseKey, forwardedBase(r.Header, r.TLS != nil, r.Host))
-			for _, h := range forwardedHeaders {
-				c.Response().Header().Add("Vary", h)
+// requestBase is the absolute URL of the service root as the client sees
+// it, without a trailing slash, on which every link is built:
+// cfg.BaseURL when set; otherwise the request's own scheme and Host,
+// overridden by Forwarded or X-Forwarded-* only when the peer is one of
+// cfg.TrustedProxies. An answer built from forwarded headers says so in
+// Vary, so that a shared cache keeps the answers to different proxies'
+// clients apart. It is computed where a handler needs it, not for every
+// request.
+func (s *Server) requestBase(c echo.Context) string {
+	r := c.Request()
+	switch {
+	case s.cfg.BaseURL != "":
+		return s.cfg.BaseURL
+	case s.trusted(r.RemoteAddr):
+		h := c.Response().Header()
+		if !slices.Contains(h.Values("Vary"), forwardedHeaders[0]) {
+			for _, name := range forwardedHeaders {
+				h.Add("Vary", name)
 			}
-		default:
-			c.Set(baseKey, ownBase(r))
 		}
-		return next(c)
+		return forwardedBase(r.Header, r.TLS != nil, r.Host)
 	}
+	return ownBase(r)
 }
 
 // trusted reports whether the peer address remoteAddr ("ip:port") lies in

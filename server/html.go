@@ -49,6 +49,7 @@ func (s *Server) renderHTML(c echo.Context, name string, d pageData) error {
 	if err := pageTemplates.ExecuteTemplate(&buf, name, d); err != nil {
 		return fmt.Errorf("server: render %s: %w", name, err)
 	}
+	htmlPolicies(c.Response().Header())
 	return c.Blob(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
 }
 

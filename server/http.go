@@ -151,7 +151,7 @@ func (s *Server) preamble(c echo.Context, allowed []string, extra func(string) b
 	if err = checkParams(c, allowed, extra); err != nil {
 		return nil, 0, "", false, err
 	}
-	b = baseURL(requestBase(c))
+	b = baseURL(s.requestBase(c))
 	if notModified(c, s.etag(c, snap, f, b)) {
 		return snap, f, b, true, c.NoContent(http.StatusNotModified)
 	}

@@ -32,6 +32,9 @@ type metrics struct {
 	loadTime   prometheus.Gauge
 	features   *prometheus.GaugeVec // collection
 	reloads    *prometheus.CounterVec
+	// routes and statusText are filled by forRoutes and read-only after.
+	routes     map[string]routeSeries
+	statusText [600]string
 	// mu guards the last published version, to reset snapInfo.
 	mu          sync.Mutex
 	lastVersion string
@@ -83,11 +86,34 @@ func counterVec(reg prometheus.Registerer, name, help string, labels ...string) 
 	return v
 }
 
-// observe records one answered request.
+// routeSeries are the per-route series of one route, looked up once.
+type routeSeries struct {
+	duration, size prometheus.Observer
+}
+
+// forRoutes prepares the series of every route name, so that observing a
+// request looks up only its status.
+func (m *metrics) forRoutes(names map[string]bool) {
+	m.routes = make(map[string]routeSeries, len(names))
+	for n := range names {
+		m.routes[n] = routeSeries{m.duration.WithLabelValues(n), m.responseSz.WithLabelValues(n)}
+	}
+	for i := range m.statusText {
+		m.statusText[i] = strconv.Itoa(i)
+	}
+}
+
+// observe records one answered request on route, one of the names given
+// to forRoutes.
 func (m *metrics) observe(route, method string, status int, took time.Duration, size int64) {
-	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
-	m.duration.WithLabelValues(route).Observe(took.Seconds())
-	m.responseSz.WithLabelValues(route).Observe(float64(size))
+	code := "other"
+	if status >= 0 && status < len(m.statusText) {
+		code = m.statusText[status]
+	}
+	m.requests.WithLabelValues(route, method, code).Inc()
+	rs := m.routes[route]
+	rs.duration.Observe(took.Seconds())
+	rs.size.Observe(float64(size))
 }
 
 // published records the snapshot now served and how long it took to load.

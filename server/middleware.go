@@ -61,25 +61,26 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// secure sets, just before any answer's header is written,
-// X-Content-Type-Options: nosniff on every answer and, on an HTML answer
-// that has no policy of its own, htmlCSP and X-Frame-Options (for browsers
-// that predate frame-ancestors).
+// nosniff is the value of X-Content-Type-Options on every answer, one
+// slice shared by all (header values are only ever replaced, not changed).
+var nosniff = []string{"nosniff"}
+
+// secure sets X-Content-Type-Options: nosniff on every answer, so that no
+// browser reads a JSON, CSV or tile answer as a page; HTML answers get
+// their policies from htmlPolicies (or, the map page, its own).
 func (s *Server) secure(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		res := c.Response()
-		res.Before(func() {
-			h := res.Header()
-			h.Set("X-Content-Type-Options", "nosniff")
-			if strings.HasPrefix(h.Get(echo.HeaderContentType), "text/html") {
-				if h.Get("Content-Security-Policy") == "" {
-					h.Set("Content-Security-Policy", htmlCSP)
-				}
-				h.Set("X-Frame-Options", "SAMEORIGIN")
-			}
-		})
+		c.Response().Header()["X-Content-Type-Options"] = nosniff
 		return next(c)
 	}
+}
+
+// htmlPolicies sets htmlCSP and X-Frame-Options (for browsers that predate
+// frame-ancestors) on an HTML answer: renderHTML calls it for every OGC
+// page.
+func htmlPolicies(h http.Header) {
+	h.Set("Content-Security-Policy", htmlCSP)
+	h.Set("X-Frame-Options", "SAMEORIGIN")
 }
 
 // expensive returns the middleware of the routes whose answers cost much

@@ -126,7 +126,7 @@ func (s *Server) handleItems(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b := baseURL(requestBase(c))
+	b := baseURL(s.requestBase(c))
 	h := c.Response().Header()
 	h.Set("Content-Crs", "<"+iq.crs.URI()+">")
 	if notModified(c, s.etag(c, snap, f, b)) {
@@ -188,7 +188,7 @@ func (s *Server) handleFeature(c echo.Context) error {
 	if err != nil {
 		return &geo.InputError{Param: "featureId", Detail: fmt.Sprintf("no feature %q in collection %q", id, col.ID), Kind: geo.ErrNotFound}
 	}
-	b := baseURL(requestBase(c))
+	b := baseURL(s.requestBase(c))
 	c.Response().Header().Set("Content-Crs", "<"+iq.crs.URI()+">")
 	if notModified(c, s.etag(c, snap, f, b)) {
 		return c.NoContent(http.StatusNotModified)

@@ -140,6 +140,10 @@ func buildOpenAPI(b baseURL, snap *geo.Snapshot) obj {
 			"responses":  obj{"200": response("The file, as an attachment.", obj{mtGeoPackage: obj{"schema": obj{"type": "string", "format": "binary"}}, "application/zip": obj{"schema": obj{"type": "string", "format": "binary"}}}), "304": response("Not modified.", nil), "404": response("No such file.", nil)}}},
 		"/healthz": obj{"get": obj{"summary": "Health check: 200 once data is loaded, 503 before.", "operationId": "getHealth",
 			"responses": obj{"200": response("Loaded.", jsonContent(mtJSON, obj{"type": "object"})), "503": response("No data yet.", nil)}}},
+		"/readyz": obj{"get": obj{"summary": "Readiness: the served data's version, feature count per collection and the last reload's time and error; 503 before any data is loaded.", "operationId": "getReady",
+			"responses": obj{"200": response("Serving.", jsonContent(mtJSON, obj{"type": "object"})), "503": response("No data yet.", nil)}}},
+		"/metrics": obj{"get": obj{"summary": "Prometheus metrics in the text exposition format.", "operationId": "getMetrics",
+			"responses": obj{"200": response("Metrics.", obj{"text/plain": obj{"schema": obj{"type": "string"}}})}}},
 		"/map/": obj{"get": obj{"summary": "The interactive map page.", "operationId": "getMap",
 			"responses": obj{"200": response("HTML page.", obj{mtHTML: obj{"schema": obj{"type": "string"}}})}}},
 		"/lookup": obj{

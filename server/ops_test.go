@@ -231,3 +231,14 @@ func TestMetricsGzip(t *testing.T) {
 		t.Errorf("decompressed /metrics is not the text format: %.80q", b)
 	}
 }
+
+// TestVaryOrigin: with CORS on, an answer depends on Origin and says so.
+func TestVaryOrigin(t *testing.T) {
+	s := fixtureServer(t)
+	for _, origin := range []string{"https://allowed.example", "https://other.example"} {
+		rec := do(t, s, http.MethodGet, "/collections", "Origin", origin)
+		if vary := strings.Join(rec.Header().Values("Vary"), ","); !strings.Contains(vary, "Origin") {
+			t.Errorf("Origin %s: Vary %q does not name Origin", origin, vary)
+		}
+	}
+}

@@ -122,7 +122,7 @@ func New(cfg Config) *Server {
 	s.e.HideBanner = true
 	s.e.HidePort = true
 	s.e.HTTPErrorHandler = s.handleError
-	s.e.Use(s.observe, s.secure, s.withBase)
+	s.e.Use(s.observe, s.secure)
 	s.e.Use(middleware.Recover())
 	if len(cfg.CORSOrigins) > 0 {
 		s.e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
@@ -137,6 +137,8 @@ func New(cfg Config) *Server {
 	for _, r := range s.e.Routes() {
 		s.routeNames[r.Path] = true
 	}
+	s.routeNames["unmatched"] = true
+	s.metrics.forRoutes(s.routeNames)
 	return s
 }
 

@@ -87,7 +87,7 @@ func (s *Server) handleTile(c echo.Context) error {
 // tileURL is the absolute URL template of the tiles, with the query of the
 // request (date, layers) carried over.
 func (s *Server) tileURL(c echo.Context) string {
-	u := requestBase(c) + "/tiles/{z}/{x}/{y}.mvt"
+	u := s.requestBase(c) + "/tiles/{z}/{x}/{y}.mvt"
 	q := url.Values{}
 	for _, k := range []string{"date", "layers"} {
 		if v := c.QueryParam(k); v != "" {

@@ -401,3 +401,75 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 		t.Errorf("log lacks the shutdown lines:\n%s", log.String())
 	}
 }
+
+// TestWatchRefusesInvalidGeometry: --watch goes through the same
+// validation as SIGHUP: a ring of 3 positions is refused, and the folder
+// made good again is published.
+func TestWatchRefusesInvalidGeometry(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "zones.geojson")
+	if err := os.WriteFile(file, []byte(layerA), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, "--data", dir, "--watch", "20ms", "--log-requests=false", "--log-format", "json")
+	bad := strings.Replace(layerA, `[[0,0],[1,0],[1,1],[0,1],[0,0]]`, `[[0,0],[1,0],[1,1]]`, 1)
+	if err := os.WriteFile(file, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	line := s.waitLog(t, "reload")
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(line), &rec); err != nil {
+		t.Fatalf("--log-format json wrote %q: %v", line, err)
+	}
+	if rec["level"] != "ERROR" || rec["why"] != "files changed" || !strings.Contains(fmt.Sprint(rec["err"]), "ring 1 has 3 positions") {
+		t.Errorf("log record %v, want a refused reload saying why", rec)
+	}
+	good := strings.Replace(layerA, `"name":"x"`, `"name":"y"`, 1)
+	if err := os.WriteFile(file, []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if line := s.waitLog(t, "reload"); !strings.Contains(line, `"msg":"reloaded"`) {
+		t.Errorf("good file: %s", line)
+	}
+	var f struct{ Properties map[string]any }
+	getJSON(t, s.base+"/collections/zones/items/x", &f)
+	if f.Properties["name"] != "y" {
+		t.Errorf("after the good file the feature is %v", f.Properties)
+	}
+}
+
+func TestParseServeProductionFlags(t *testing.T) {
+	none := func(string) string { return "" }
+	cfg, err := parseServe(nil, none, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.CORS != "" || len(cfg.TrustedProxies) != 0 || cfg.BaseURL != "" || cfg.LogFormat != "text" || cfg.ShutdownGrace != 10*time.Second {
+		t.Errorf("defaults %+v: CORS off, no trusted proxy, no base URL, text logs, 10 s grace", cfg)
+	}
+	cfg, err = parseServe([]string{"--trusted-proxies", "10.0.0.0/8, 192.168.1.7,::1", "--base-url", "https://maps.example.org/beibei/", "--log-format", "json", "--shutdown-grace", "3s"}, none, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(cfg.TrustedProxies) != "[10.0.0.0/8 192.168.1.7/32 ::1/128]" || cfg.BaseURL != "https://maps.example.org/beibei" || cfg.LogFormat != "json" || cfg.ShutdownGrace != 3*time.Second {
+		t.Errorf("parsed %+v", cfg)
+	}
+	env := map[string]string{"BEIBEIMAP_TRUSTED_PROXIES": "172.16.0.0/12"}
+	if cfg, err := parseServe(nil, func(k string) string { return env[k] }, io.Discard); err != nil || fmt.Sprint(cfg.TrustedProxies) != "[172.16.0.0/12]" {
+		t.Errorf("BEIBEIMAP_TRUSTED_PROXIES: %v %v", cfg.TrustedProxies, err)
+	}
+	for _, args := range [][]string{
+		{"--trusted-proxies", "10.0.0.0/33"},
+		{"--trusted-proxies", "example.org"},
+		{"--base-url", "maps.example.org"},
+		{"--base-url", "https://u:p@maps.example.org"},
+		{"--log-format", "xml"},
+		{"--shutdown-grace", "-1s"},
+		{"--max-conns", "0"},
+		{"--max-expensive", "0"},
+	} {
+		if _, err := parseServe(args, none, io.Discard); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}

@@ -167,6 +167,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		log = slog.New(slog.NewTextHandler(stderr, nil))
 	}
 	fsys := layers(cfg.Data)
+	// The stamp is taken before the load, so that a change made while
+	// loading or before watch starts is still seen as a change.
+	loadedStamp := stamp(fsys)
 	start := time.Now()
 	var (
 		snap *geo.Snapshot
@@ -213,7 +216,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		hup := make(chan os.Signal, 1)
 		signal.Notify(hup, syscall.SIGHUP)
 		defer signal.Stop(hup)
-		go watch(ctx, cfg, fsys, store, h, log, hup)
+		go watch(ctx, cfg, fsys, loadedStamp, store, h, log, hup)
 	}
 	fmt.Fprintf(stderr, "beibeimap: listening on http://%s (%d collections, %d indexed parts, data %s)\n",
 		ln.Addr(), len(snap.Collections()), snap.Parts(), snap.Version())
@@ -255,16 +258,16 @@ func reload(fsys fs.FS, store *geo.Store) (*geo.Snapshot, error) {
 }
 
 // watch reloads the data folder on each signal from hup (SIGHUP) and, with cfg.Watch > 0, when the
-// newest modification time or size of its layer files changes, and tells h
+// newest modification time or size of its layer files differs from last
+// (the stamp of what was loaded), and tells h
 // (for /readyz and /metrics) and the log how each reload went.
-func watch(ctx context.Context, cfg serveConfig, fsys fs.FS, store *geo.Store, h *server.Server, log *slog.Logger, hup <-chan os.Signal) {
+func watch(ctx context.Context, cfg serveConfig, fsys fs.FS, last string, store *geo.Store, h *server.Server, log *slog.Logger, hup <-chan os.Signal) {
 	var tick <-chan time.Time
 	if cfg.Watch > 0 {
 		t := time.NewTicker(cfg.Watch)
 		defer t.Stop()
 		tick = t.C
 	}
-	last := stamp(fsys)
 	do := func(why string) {
 		start := time.Now()
 		snap, err := reload(fsys, store)
