@@ -88,19 +88,21 @@ func (s *Source) Watch(ctx context.Context, store *geo.Store) error {
 		ReconnectDelay: -1, // connect waits instead, with back-off
 	}
 	l.Handle(Channel, handler{ask: ask, connected: func() { s.failures.Store(0) }})
+	rctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		for {
 			select {
-			case <-ctx.Done():
+			case <-rctx.Done():
 				return
 			case <-want:
-				s.reload(ctx, store)
+				s.reload(rctx, store)
 			}
 		}
 	}()
 	err := l.Listen(ctx)
+	stop() // also when Listen gave up on its own
 	<-done
 	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
 		return nil
