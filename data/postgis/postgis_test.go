@@ -226,3 +226,37 @@ func TestWatch(t *testing.T) {
 		t.Errorf("the lost connection was not reported; log:\n%s", logs.String())
 	}
 }
+
+// TestWatchBacksOff: while the database is down the listener retries with
+// growing waits (100 ms doubling: about 5 attempts in 2 s, not hundreds),
+// keeps the data, and follows edits again once the database is back.
+func TestWatchBacksOff(t *testing.T) {
+	pg, want := pushDefault(t)
+	var logs syncBuffer
+	src, err := postgis.NewSource(pg.URL(), slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	store := geo.NewStore(want)
+	go src.Watch(ctx, store)
+	pg.Stop()
+	before := strings.Count(logs.String(), "reconnecting")
+	time.Sleep(2 * time.Second) // the window the attempts are counted in
+	attempts := strings.Count(logs.String(), "reconnecting") - before
+	t.Logf("%d reconnection attempts in 2 s with the database down", attempts)
+	if attempts < 2 || attempts > 8 {
+		t.Errorf("%d reconnection attempts in 2 s, want 2 to 8 (back-off from 100 ms)\n%s", attempts, logs.String())
+	}
+	if store.Snapshot() != want {
+		t.Fatal("the data changed while the database was down")
+	}
+	pg.Begin()
+	pg.Exec(`UPDATE beibeimap.seats SET properties = properties || '{"population": 1}' WHERE position = 1`)
+	for start := time.Now(); store.Snapshot() == want; time.Sleep(10 * time.Millisecond) {
+		if time.Since(start) > 7*time.Second { // the longest wait is 5 s
+			t.Fatalf("no reload after the database came back\n%s", logs.String())
+		}
+	}
+}
