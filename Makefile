@@ -8,7 +8,7 @@ ADDR    ?= 127.0.0.1:8080
 BIN     := bin/beibeimap
 WEBDIST := web/dist/index.html
 
-.PHONY: run build web data check test test-go test-e2e deps bench bench-http bench-ogc bench-scale fmt vet clean
+.PHONY: run build web data check test test-go test-e2e fuzz fuzz-address deps bench bench-http bench-ogc bench-tiles loadtest bench-scale fmt vet clean
 
 ## run: serve the embedded default data on http://$(ADDR)
 run: web
@@ -38,14 +38,31 @@ check:
 deps:
 	bash .ci/deps
 
-## test: every test — Go unit, golden, GDAL and QGIS client tests, then the browser tests
-test: deps web test-go test-e2e
+## test: every test — Go unit, golden, GDAL and QGIS client tests, the browser tests, then every fuzz target
+test: deps web test-go test-e2e fuzz
 
 test-go:
 	BEIBEIMAP_REQUIRE_CLIENTS=1 $(GO) test -tags geos -count=1 ./...
 
+## fuzz-address: the address parser and the batch/CSV readers, FUZZTIME (20s) each
+fuzz-address: web
+	$(GO) test ./geo/address -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./geo -run '^$$' -fuzz '^FuzzLocateAddress$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./server -run '^$$' -fuzz '^FuzzGeocodeCSV$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./server -run '^$$' -fuzz '^FuzzGeocodeJSON$$' -fuzztime $(FUZZTIME)
+
 test-e2e: $(BIN)-e2e
 	cd web && BEIBEIMAP_BIN=$(CURDIR)/$(BIN)-e2e node --test --test-concurrency=1 e2e/
+
+## fuzz: every native Fuzz target of every package, each for FUZZTIME (20s)
+FUZZTIME ?= 20s
+fuzz: web
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz: $$pkg $$t ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime=$(FUZZTIME) $$pkg >/tmp/beibeimap-fuzz.log 2>&1 || { cat /tmp/beibeimap-fuzz.log; exit 1; }; \
+	  done; \
+	done
 
 $(BIN)-e2e: web FORCE
 	$(GO) build -o $@ ./cmd/beibeimap
@@ -63,6 +80,14 @@ bench-http: web
 ## bench-ogc: OGC items and CQL2 queries under load against the same baseline
 bench-ogc: web
 	bash .ci/loadbench-ogc
+
+## bench-tiles: cold tile latency per zoom and cached tiles against the same baseline
+bench-tiles: web
+	bash .ci/bench-tiles
+
+## loadtest: 60 s of mixed load (lookups, batches, items, tiles, page assets) with throughput, p50/p99 per route, errors and RSS
+loadtest: web
+	bash .ci/loadtest
 
 ## bench-scale: two replicas behind nginx (deploy/nginx.conf) under load: req/s per core, memory per replica
 bench-scale: web

@@ -149,6 +149,9 @@ func Decode(b []byte, id string) (*geo.Collection, error) {
 	if err != nil {
 		return nil, fmt.Errorf("not a GeoJSON FeatureCollection: %v: %w", err, geo.ErrInvalid)
 	}
+	if err := checkPositions(b); err != nil {
+		return nil, err
+	}
 	c := &geo.Collection{ID: id, Features: make([]*geo.Feature, 0, len(fc.Features))}
 	c.Title, _ = fc.ExtraMembers["title"].(string)
 	c.Description, _ = fc.ExtraMembers["description"].(string)

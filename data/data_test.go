@@ -38,12 +38,40 @@ func TestLoadRejects(t *testing.T) {
 		{"bad date", fstest.MapFS{"a.geojson": {Data: []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"valid_from":"25/01/2026"},"geometry":{"type":"Point","coordinates":[1,2]}}]}`)}}},
 		{"bad collection id", fstest.MapFS{"Bad Name.geojson": {Data: []byte(good)}}},
 		{"one good one broken", fstest.MapFS{"a.geojson": {Data: []byte(good)}, "b.geojson": {Data: []byte("[]")}}},
+		{"point with no coordinates", layerWith(`{"type":"Point","coordinates":[]}`)},
+		{"point with one coordinate", layerWith(`{"type":"Point","coordinates":[106]}`)},
+		{"ring position with one coordinate", layerWith(`{"type":"Polygon","coordinates":[[[0,0],[1],[1,1],[0,0]]]}`)},
+		{"multipoint position empty", layerWith(`{"type":"MultiPoint","coordinates":[[1,2],[]]}`)},
+		{"collection member point empty", layerWith(`{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[]}]}`)},
+		{"coordinates nested too shallow", layerWith(`{"type":"Polygon","coordinates":[[0,0],[1,0],[1,1],[0,0]]}`)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			cols, err := data.Load(tc.files)
 			if !errors.Is(err, geo.ErrInvalid) {
 				t.Errorf("Load = %v, %v; want an error wrapping geo.ErrInvalid", cols, err)
+			}
+		})
+	}
+}
+
+// layerWith is a folder of one layer whose one feature has geometry g.
+func layerWith(g string) fstest.MapFS {
+	return fstest.MapFS{"a.geojson": {Data: []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","properties":{},"geometry":` + g + `}]}`)}}
+}
+
+// TestLoadSnapshotRejectsInvalidGeometry: what data check rejects never
+// loads, whichever way it is loaded.
+func TestLoadSnapshotRejectsInvalidGeometry(t *testing.T) {
+	for name, g := range map[string]string{
+		"3 positions, not closed": `{"type":"Polygon","coordinates":[[[106.4,29.8],[106.5,29.8],[106.5,29.9]]]}`,
+		"empty ring":              `{"type":"Polygon","coordinates":[[]]}`,
+		"1-position ring":         `{"type":"MultiPolygon","coordinates":[[[[106.4,29.8]]]]}`,
+		"point with []":           `{"type":"Point","coordinates":[]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := data.LoadSnapshot(layerWith(g)); !errors.Is(err, geo.ErrInvalid) {
+				t.Errorf("LoadSnapshot = %v, want an error wrapping geo.ErrInvalid", err)
 			}
 		})
 	}

@@ -13,11 +13,17 @@ import (
 // "township" (null when none), "zones", "changes", "nearby" (arrays, empty
 // when there is nothing), and for address lookups "matched" and "notices".
 func (a *Answer) AppendJSON(dst []byte) []byte {
-	dst = append(dst, `{"query":{"lon":`...)
-	dst = AppendJSONFloat(dst, a.Query.Lon)
-	dst = append(dst, `,"lat":`...)
-	dst = AppendJSONFloat(dst, a.Query.Lat)
-	dst = append(dst, `,"crs":`...)
+	address := a.Query.Address != ""
+	located := !address || a.Query.Point != ""
+	dst = append(dst, `{"query":{`...)
+	if located {
+		dst = append(dst, `"lon":`...)
+		dst = AppendJSONFloat(dst, a.Query.Lon)
+		dst = append(dst, `,"lat":`...)
+		dst = AppendJSONFloat(dst, a.Query.Lat)
+		dst = append(dst, ',')
+	}
+	dst = append(dst, `"crs":`...)
 	crs := a.Query.CRS
 	if crs == "" {
 		crs = WGS84
@@ -26,26 +32,79 @@ func (a *Answer) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `,"date":"`...)
 	dst = a.Query.Date.AppendFormat(dst, DateLayout)
 	dst = append(dst, '"')
-	if crs != WGS84 || a.Query.Address != "" {
+	if located && (crs != WGS84 || address) {
 		dst = append(dst, `,"wgs84":[`...)
 		dst = AppendJSONFloat(dst, round7(a.WGS84[0]))
 		dst = append(dst, ',')
 		dst = AppendJSONFloat(dst, round7(a.WGS84[1]))
 		dst = append(dst, ']')
 	}
-	if a.Query.Address != "" {
+	if address {
 		dst = append(dst, `,"address":`...)
 		dst = AppendJSONString(dst, a.Query.Address)
+		dst = append(dst, `,"precision":`...)
+		dst = appendNullable(dst, a.Query.Precision)
+		dst = append(dst, `,"point":`...)
+		dst = appendNullable(dst, a.Query.Point)
 	}
 	dst = append(dst, "},"...)
 	dst = a.AppendFields(dst)
-	if a.Query.Address != "" {
-		dst = append(dst, `,"matched":`...)
-		dst = appendStrings(dst, a.Matched)
-		dst = append(dst, `,"notices":`...)
-		dst = appendStrings(dst, a.Notices)
+	if address {
+		dst = a.appendAddressFields(dst)
 	}
 	return append(dst, '}')
+}
+
+// appendAddressFields appends the members of an address answer:
+// "district_before" and "district_after" (arrays of districts),
+// "feature" (the feature named, or null), "matched", "unmatched",
+// "candidates" and "notices".
+func (a *Answer) appendAddressFields(dst []byte) []byte {
+	dst = append(dst, `,"district_before":`...)
+	dst = appendPlaces(dst, a.DistrictBefore)
+	dst = append(dst, `,"district_after":`...)
+	dst = appendPlaces(dst, a.DistrictAfter)
+	dst = append(dst, `,"feature":`...)
+	if a.Feature == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, a.Feature.near[:len(a.Feature.near)-len(`,"distance_m":`)]...)
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"matched":`...)
+	dst = appendStrings(dst, a.Matched)
+	dst = append(dst, `,"unmatched":`...)
+	dst = appendStrings(dst, a.Unmatched)
+	dst = append(dst, `,"candidates":[`...)
+	for i, c := range a.Candidates {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"name":`...)
+		dst = AppendJSONString(dst, c.Name)
+		dst = append(dst, `,"code":`...)
+		dst = appendNullable(dst, c.Code)
+		dst = append(dst, `,"precision":`...)
+		dst = AppendJSONString(dst, c.Precision)
+		dst = append(dst, `,"score":`...)
+		dst = AppendJSONFloat(dst, c.Score)
+		dst = append(dst, `,"reason":`...)
+		dst = AppendJSONString(dst, c.Reason)
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `],"notices":`...)
+	return appendStrings(dst, a.Notices)
+}
+
+func appendPlaces(dst []byte, ps []*Place) []byte {
+	dst = append(dst, '[')
+	for i, p := range ps {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, p.raw...)
+	}
+	return append(dst, ']')
 }
 
 // AppendFields appends the members "district", "township", "zones",

@@ -1,9 +1,11 @@
 package geo_test
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -166,4 +168,55 @@ func BenchmarkSyntheticBuild(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkNearby compares Snapshot.Nearby (R-tree search of the radius)
+// with a scan of every feature of the nearby collections that tests its
+// bounding box against the radius first (what the Locator did before), for
+// the lookup's parameters: projects and corridors within 5 km, at most 5.
+func BenchmarkNearby(b *testing.B) {
+	s := loadDefault(b)
+	pts := randomPoints(42, 4096, beibeiBox)
+	d := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	var buf []geo.Near
+	b.Run("indexed", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			buf = s.Nearby(buf[:0], pts[i&4095], geo.NearbyRadius, d, geo.NearbyLimit, geo.ProjectsID, geo.CorridorsID)
+		}
+	})
+	var feats []*geo.Feature
+	var bounds []orbgeo.Bound
+	for _, id := range []string{geo.ProjectsID, geo.CorridorsID} {
+		c, err := s.Collection(id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range c.Features {
+			feats = append(feats, f)
+			bounds = append(bounds, f.Geometry.Bound())
+		}
+	}
+	b.Run("scan", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			pt := pts[i&4095]
+			dlat := geo.NearbyRadius / 111195.0
+			dlon := dlat / math.Cos(pt[1]*math.Pi/180)
+			buf = buf[:0]
+			for j, f := range feats {
+				bd := bounds[j]
+				if pt[0]+dlon < bd.Min[0] || pt[0]-dlon > bd.Max[0] || pt[1]+dlat < bd.Min[1] || pt[1]-dlat > bd.Max[1] || !f.Valid.Contains(d) {
+					continue
+				}
+				if m := geo.Distance(f.Geometry, pt); m <= geo.NearbyRadius {
+					buf = append(buf, geo.Near{Feature: f, Meters: m})
+				}
+			}
+			slices.SortFunc(buf, func(a, b geo.Near) int { return cmp.Compare(a.Meters, b.Meters) })
+			if len(buf) > geo.NearbyLimit {
+				buf = buf[:geo.NearbyLimit]
+			}
+		}
+	})
 }

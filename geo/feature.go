@@ -169,8 +169,8 @@ func (c *Collection) validate() error {
 		if !f.Valid.Valid() {
 			return fmt.Errorf("geo: collection %s: feature %q: valid_from after valid_to: %w", c.ID, f.ID, ErrInvalid)
 		}
-		if !finiteGeometry(f.Geometry) {
-			return fmt.Errorf("geo: collection %s: feature %q: non-finite or out-of-range coordinate: %w", c.ID, f.ID, ErrInvalid)
+		if err := ValidateGeometry(f.Geometry); err != nil {
+			return fmt.Errorf("geo: collection %s: feature %q: %s: %w", c.ID, f.ID, err.(*GeometryError).Reason, ErrInvalid)
 		}
 	}
 	return nil

@@ -2,326 +2,388 @@ package geo
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	orbgeo "github.com/paulmach/orb"
+
+	"beibeimap/geo/address"
 )
 
 // MaxAddressLen bounds the free text of an address query, in bytes.
 const MaxAddressLen = 512
 
-// Kinds of gazetteer entries, as reported in Match.Kind.
+// ErrOutside marks an address that places itself outside the area the
+// service covers (another province or city of China). It wraps
+// ErrNotFound, so that it is a 404, with a problem type of its own.
+var ErrOutside = fmt.Errorf("outside the area this service covers: %w", ErrNotFound)
+
+// Precisions of an address answer (Query.Precision): how fine the unit is
+// that the text was resolved to.
 const (
-	KindDistrict = "district"
-	KindTownship = "township"
-	KindAlias    = "alias"
+	PrecisionPOI      = "poi"      // a named place: a landmark or a point feature of the layers
+	PrecisionZone     = "zone"     // a planning zone
+	PrecisionCorridor = "corridor" // a corridor (a line)
+	PrecisionVillage  = "village"  // a village or community (村/社区)
+	PrecisionTownship = "township" // a township (街道/镇/乡)
+	PrecisionDistrict = "district" // a district or county, or an informal area of that size
+	PrecisionCity     = "city"
+	PrecisionProvince = "province" // 重庆市 as a whole
 )
 
-// alias is a name that is not (or not only) a feature of the data: an
-// abolished unit or an informal area, with the district that took it over.
+// homeID is the NBS code of the province the service covers; a text that
+// states no province is read as lying in it.
+const homeID = "50"
+
+// alias is a name that is not (or not only) a unit of the NBS codes: an
+// informal area, with the district that holds it.
 type alias struct {
 	name, en  string
 	successor string   // Chinese name of the district that now holds the area
 	note      string   // {date} and {basis} are replaced by the change's date and basis
 	also      []string // further names of the same area
-	at        string   // a township whose point answers for the area, if any
+	at        string   // a township whose districts answer for the area, if any
 }
 
-// aliasesOf lists the names people still write that the layout after
-// redrawing r no longer has — its abolished districts and the informal
-// areas around Beibei — and its new districts. Names that are also features
-// of the data (江北区, 渝北区 while their old versions are loaded) merge
-// with them.
-func aliasesOf(r *Redrawing) []alias {
+// informalAliases lists the informal names around Beibei: 北部新区 was a
+// development zone, never a district; the Chongqing part of 川渝高竹新区
+// lies in 茨竹镇 and 大湾镇 and is managed by the target district.
+func informalAliases(r *Redrawing) []alias {
 	heir := r.Target.Name
 	if len(r.Created) > 0 {
 		heir = r.Created[0].Name
 	}
-	var out []alias
-	for _, d := range r.Abolished {
-		note := d.Name + " was abolished on {date} ({basis}); "
-		var joined []string
-		for _, m := range r.Moves {
-			if m.From.Code == d.Code && m.To.Name != heir {
-				joined = append(joined, m.Name)
-			}
-		}
-		if len(joined) > 0 {
-			note += strings.Join(joined, ", ") + " joined " + r.Target.Name + ", the rest is part of " + heir
-		} else {
-			note += "its area is part of " + heir
-		}
-		out = append(out, alias{name: d.Name, en: d.NameEn, successor: heir, note: note})
-	}
-	for _, d := range r.Created {
-		out = append(out, alias{name: d.Name, en: d.NameEn, successor: d.Name})
-	}
-	// Informal names: 北部新区 was a development zone, never a district;
-	// the Chongqing part of 川渝高竹新区 lies in 茨竹镇 and 大湾镇.
-	out = append(out,
-		alias{name: "北部新区", en: "Beibu New Area", successor: heir, note: "北部新区 is not an administrative district; its area is part of " + heir},
-		alias{name: "川渝高竹新区", en: "Sichuan-Chongqing Gaozhu New Area", successor: r.Target.Name,
+	return []alias{
+		{name: "北部新区", en: "Beibu New Area", successor: heir, note: "北部新区 is not an administrative district; its area is part of " + heir},
+		{name: "川渝高竹新区", en: "Sichuan-Chongqing Gaozhu New Area", successor: r.Target.Name,
 			note: "the Chongqing part of 川渝高竹新区 is under the direct management of " + r.Target.Name + " since {date} ({basis})",
-			also: []string{"高竹新区", "Gaozhu New Area"}, at: "茨竹镇"})
-	return out
+			also: []string{"高竹新区", "Gaozhu New Area"}, at: "茨竹镇"},
+	}
 }
 
-// Chinese unit suffixes, longest first, with their pinyin; stripping one
-// gives a short form (统景镇 → 统景).
-var zhSuffixes = []struct{ zh, pinyin string }{
-	{"土家族苗族自治县", "xian"},
-	{"苗族土家族自治县", "xian"},
-	{"土家族自治县", "xian"},
-	{"自治县", "xian"},
-	{"街道", "jiedao"},
-	{"新区", "xinqu"},
-	{"镇", "zhen"},
-	{"乡", "xiang"},
-	{"区", "qu"},
-	{"县", "xian"},
-}
-
-// English unit suffixes (normalised: lower case, no spaces), longest first.
-var enSuffixes = []string{"autonomouscounty", "subdistrict", "newarea", "township", "district", "county", "street", "town"}
-
-// gazEntry is one named unit of the gazetteer.
-type gazEntry struct {
-	name   string
-	kind   string
-	places []*Place // district versions, or the township (one)
-	alias  *alias
-	order  int
-	anchor []orbgeo.Point // per place: the point answered for it; none for a township without area
-	// before and after are the Chinese names of a township's district on
-	// either side of the change.
+// gazUnit is what the gazetteer knows of one unit of its address index
+// beyond the index: the places that answer for it.
+type gazUnit struct {
+	// town is the township's place (a copy saying "no boundary" for a
+	// unit without one); before and after name its district on either
+	// side of the change.
+	town          *Place
 	before, after string
+	// anchor is the point answered for a township with a boundary or a
+	// feature; hasAnchor says whether there is one.
+	anchor    orbgeo.Point
+	hasAnchor bool
+	// feature is the place of a feature of the layers; precision what its
+	// point stands for.
+	feature   *Place
+	precision string
+	alias     *alias
+	landmark  string // the township code of a landmark
 }
 
-// Gazetteer recognises district and township names — Chinese, short forms
-// without the unit suffix, pinyin without tones and English, case- and
-// space-insensitively, including abolished names — in free text and turns
-// them into a point to look up. It is built from a snapshot by NewLocator,
-// is immutable and safe for concurrent use.
+// Gazetteer resolves free-text addresses: it reads the administrative
+// hierarchy in the text (geo/address) over the NBS divisions of China, the
+// townships of the data, the villages of 北碚区, 渝北区 and 江北区, every
+// feature of the projects, planning-zone, corridor and seat layers by name
+// and alias, the informal names of the region and the cited landmarks. It
+// is built from a snapshot by NewLocator, is immutable and safe for
+// concurrent use.
 type Gazetteer struct {
+	idx   *address.Index
+	units []gazUnit // parallel to idx
 	// changed is the first day of the current layout, as the data has it.
 	changed time.Time
-	keys    map[string][]*gazEntry
-	maxKey  int
-	entries []*gazEntry
+	// districts are the places of the districts layer by name.
+	districts map[string][]*Place
+	err       error // why the index could not be built, if it could not
 }
 
-// Match is a name recognised in a text.
-type Match struct {
-	// Name is the canonical Chinese name of the unit ("统景镇").
-	Name string
-	// Kind is KindDistrict, KindTownship or KindAlias.
-	Kind string
-	// Key is the normalised form that matched ("tongjing", "统景").
-	Key string
-}
-
-// Resolution is where an address text points to.
-type Resolution struct {
-	// Point is the WGS84 lon/lat point answered: the seat of the township
-	// named, else a point inside it, else a point inside the district named.
-	Point orbgeo.Point
-	// Matched lists the canonical names recognised, in text order.
-	Matched []string
-	// Notices say what changed for the units named.
-	Notices []string
-	// DistrictOnly is set when the text resolves to a district and no
-	// township with an area: Point then stands for the district, and
-	// the township, zones and nearby features at it mean nothing.
-	DistrictOnly bool
+// townCode returns the NBS code of the township of a landmark or village
+// unit, or "".
+func (g *Gazetteer) townOf(i int) int {
+	u := g.idx.Unit(i)
+	switch {
+	case u.Level == address.Township:
+		return i
+	case u.Level == address.Village && len(u.Parents) > 0:
+		j, _ := g.idx.Lookup(u.Parents[0])
+		return j
+	case g.units[i].landmark != "":
+		j, ok := g.idx.Lookup(g.units[i].landmark)
+		if ok {
+			return j
+		}
+	case g.units[i].alias != nil && g.units[i].alias.at != "":
+		for j := 0; j < g.idx.Len(); j++ {
+			if g.idx.Unit(j).Level == address.Township && g.idx.Unit(j).Name == g.units[i].alias.at {
+				return j
+			}
+		}
+	}
+	return -1
 }
 
 // newGazetteer builds the gazetteer of the places l has prepared. It keeps
-// no reference to l.
+// no reference to l beyond its places.
 func newGazetteer(l *Locator) *Gazetteer {
-	g := &Gazetteer{changed: l.changed, keys: map[string][]*gazEntry{}}
-	byName := map[string]*gazEntry{}
-	add := func(e *gazEntry) {
-		g.entries = append(g.entries, e)
-		e.order = len(g.entries)
-	}
-	if c, err := l.snap.Collection(DistrictsID); err == nil {
-		for _, f := range c.Features {
-			p := l.places[f]
-			e := byName[p.Name]
-			if e == nil {
-				e = &gazEntry{name: p.Name, kind: KindDistrict}
-				byName[p.Name] = e
-				add(e)
-			}
-			e.places = append(e.places, p)
-		}
-	}
-	var towns []*gazEntry
-	if c, err := l.snap.Collection(TownshipsID); err == nil {
-		for _, f := range c.Features {
-			e := &gazEntry{name: l.places[f].Name, kind: KindTownship, places: []*Place{l.places[f]},
-				before: l.districtRef(f, "district_before"), after: l.districtRef(f, "district_after")}
-			add(e)
-			towns = append(towns, e)
-		}
-	}
-	aliases := aliasesOf(Redrawing2026)
-	for i := range aliases {
-		a := &aliases[i]
-		if e := byName[a.name]; e != nil {
-			e.alias = a
-			continue
-		}
-		e := &gazEntry{name: a.name, kind: KindAlias, alias: a}
-		byName[a.name] = e
-		add(e)
-	}
-	seats := seatsByTownship(l.snap)
-	for _, e := range towns {
-		p := e.places[0]
-		pt, ok := orbgeo.Point{}, false
-		if s, found := seats[p.Code]; found && p.Code != "" && Contains(p.Feature.Geometry, s) {
-			pt, ok = s, true
-		} else {
-			pt, ok = InteriorPoint(p.Feature.Geometry)
-		}
-		if ok {
-			e.anchor = []orbgeo.Point{pt}
-		}
-	}
-	// A district's point: the seat of its first township (by code) that lies
-	// inside it, the district's own interior point otherwise.
-	sort.SliceStable(towns, func(i, j int) bool { return towns[i].places[0].Code < towns[j].places[0].Code })
-	seatOf := map[*Feature]orbgeo.Point{}
-	for _, t := range towns {
-		if len(t.anchor) == 0 || t.places[0].Code == "" {
-			continue
-		}
-		l.snap.Containing(t.anchor[0], time.Time{}, func(f *Feature) bool {
-			if _, done := seatOf[f]; !done && f.Collection == DistrictsID {
-				seatOf[f] = t.anchor[0]
-			}
-			return true
-		})
-	}
-	for _, e := range g.entries {
-		if e.kind != KindDistrict {
-			continue
-		}
-		for _, p := range e.places {
-			pt, ok := seatOf[p.Feature]
-			if !ok {
-				pt, ok = InteriorPoint(p.Feature.Geometry)
-			}
-			if !ok {
-				pt = p.Feature.Geometry.Bound().Center()
-			}
-			e.anchor = append(e.anchor, pt)
-		}
-	}
-	for _, e := range g.entries {
-		en := ""
-		if len(e.places) > 0 {
-			en = e.places[0].NameEn
-		}
-		if en == "" && e.alias != nil {
-			en = e.alias.en
-		}
-		for _, k := range nameKeys(e.name, en) {
-			g.addKey(k, e)
-		}
-		if e.alias != nil {
-			for _, n := range e.alias.also {
-				for _, k := range nameKeys(n, "") {
-					g.addKey(k, e)
-				}
-			}
-		}
+	g := &Gazetteer{changed: l.changed, districts: map[string][]*Place{}}
+	if err := g.build(l); err != nil {
+		g.err = err
 	}
 	return g
 }
 
-func (g *Gazetteer) addKey(k string, e *gazEntry) {
-	for _, o := range g.keys[k] {
-		if o == e {
-			return
-		}
+func (g *Gazetteer) build(l *Locator) error {
+	r := Redrawing2026
+	units, err := address.Divisions()
+	if err != nil {
+		return err
 	}
-	g.keys[k] = append(g.keys[k], e)
-	if len(k) > g.maxKey {
-		g.maxKey = len(k)
+	extra := map[int]gazUnit{}
+	at := map[string]int{}
+	for i, u := range units {
+		at[u.ID] = i
 	}
-}
-
-// nameKeys returns the normalised keys of a unit named zh (Chinese) and en
-// (English, may be empty): the names, the short forms without the unit
-// suffix (at least two characters, or three letters), and the pinyin of
-// the short form with the suffix's pinyin ("tongjingzhen").
-func nameKeys(zh, en string) []string {
-	var keys []string
-	add := func(k string) {
-		if k != "" {
-			keys = append(keys, k)
-		}
+	heir := r.Target
+	if len(r.Created) > 0 {
+		heir = r.Created[0]
 	}
-	nzh := normalize(zh)
-	add(nzh)
-	var pinSuffix string
-	for _, s := range zhSuffixes {
-		if stem, ok := strings.CutSuffix(nzh, s.zh); ok {
-			if utf8.RuneCountInString(stem) >= 2 {
-				add(stem)
+	// The districts of the layer: English names, and the new districts.
+	if c, err := l.snap.Collection(DistrictsID); err == nil {
+		for _, f := range c.Features {
+			p := l.places[f]
+			g.districts[p.Name] = append(g.districts[p.Name], p)
+			if i, ok := at[p.Code]; ok && p.Code != "" {
+				if units[i].NameEn == "" {
+					units[i].NameEn = p.NameEn
+				}
+				continue
 			}
-			pinSuffix = s.pinyin
-			break
+			if _, ok := at[f.ID]; ok || p.Code != "" {
+				continue
+			}
+			units = append(units, address.Unit{ID: f.ID, Name: p.Name, NameEn: p.NameEn, Level: address.District, Parents: []string{homeID + "01"}})
+			at[f.ID] = len(units) - 1
 		}
 	}
-	nen := normalize(en)
-	add(nen)
-	stem := nen
-	for _, s := range enSuffixes {
-		if st, ok := strings.CutSuffix(nen, s); ok {
-			stem = st
-			break
+	heirID := heir.ID
+	if _, ok := at[heirID]; !ok {
+		units = append(units, address.Unit{ID: heirID, Name: heir.Name, NameEn: heir.NameEn, Level: address.District, Parents: []string{homeID + "01"}})
+		at[heirID] = len(units) - 1
+	}
+	districtID := func(name string) string {
+		for _, d := range append(append([]Unit{r.Target, heir}, r.Abolished...), r.Created...) {
+			if d.Name == name {
+				if d.Code != "" {
+					return d.Code
+				}
+				return d.ID
+			}
+		}
+		if ps := g.districts[name]; len(ps) > 0 {
+			if ps[0].Code != "" {
+				return ps[0].Code
+			}
+			return ps[0].Feature.ID
+		}
+		return ""
+	}
+	// Townships: the layer's attributes where the layer has the unit,
+	// the redrawing's facts otherwise; a moved unit lies in both districts.
+	towns := map[string]*Feature{}
+	if c, err := l.snap.Collection(TownshipsID); err == nil {
+		for _, f := range c.Features {
+			towns[l.places[f].Code] = f
 		}
 	}
-	if len(stem) >= 3 && isASCII(stem) {
-		add(stem)
-		if pinSuffix != "" {
-			add(stem + pinSuffix)
-		}
-	}
-	return keys
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-// normalize folds s for matching: full-width ASCII to ASCII, lower case,
-// and everything but letters and digits dropped (spaces, punctuation).
-func normalize(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if r >= 0xFF01 && r <= 0xFF5E {
-			r -= 0xFEE0
-		}
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+	seats := seatsByTownship(l.snap)
+	seatNames := seatNamesByTownship(l.snap)
+	for i := range units {
+		u := &units[i]
+		if u.Level != address.Township {
 			continue
 		}
-		b.WriteRune(unicode.ToLower(r))
+		gu := gazUnit{}
+		old := u.Parents[0]
+		before := ""
+		for _, d := range append([]Unit{r.Target}, r.Abolished...) {
+			if d.Code == old {
+				before = d.Name
+			}
+		}
+		if before == "" {
+			continue // a township of a district the redrawing does not touch
+		}
+		after := before
+		if m, ok := r.Move(u.ID); ok {
+			after = m.To.Name
+		} else if slices.ContainsFunc(r.Abolished, func(d Unit) bool { return d.Code == old }) {
+			after = heir.Name
+		}
+		if f := towns[u.ID]; f != nil {
+			p := l.places[f]
+			if b := l.districtRef(f, "district_before"); b != "" {
+				before = b
+			}
+			if a := l.districtRef(f, "district_after"); a != "" {
+				after = a
+			}
+			u.NameEn = p.NameEn
+			gu.town = p
+			if !isEmpty(f.Geometry) {
+				if s, ok := seats[p.Code]; ok && Contains(f.Geometry, s) {
+					gu.anchor, gu.hasAnchor = s, true
+				} else {
+					gu.anchor, gu.hasAnchor = InteriorPoint(f.Geometry)
+				}
+			}
+			if !gu.hasAnchor {
+				gu.town = noBoundaryPlace(p.Feature, p.Code, p.Name, p.NameEn)
+			}
+		} else {
+			gu.town = noBoundaryPlace(nil, u.ID, u.Name, "")
+		}
+		gu.before, gu.after = before, after
+		if id := districtID(after); id != "" && id != old {
+			u.Parents = append(u.Parents, id)
+		}
+		u.Aliases = append(u.Aliases, seatNames[u.ID]...)
+		// The other suffix is a former or mistaken name: 蔡家岗镇 for
+		// 蔡家岗街道, 施家梁街道 for 施家梁镇.
+		if stem, ok := strings.CutSuffix(u.Name, "街道"); ok {
+			u.Former = append(u.Former, stem+"镇", stem+"乡")
+		} else if stem, ok := strings.CutSuffix(u.Name, "镇"); ok {
+			u.Former = append(u.Former, stem+"街道", stem+"乡")
+		}
+		extra[i] = gu
 	}
-	return b.String()
+	// Informal names.
+	informal := informalAliases(r)
+	for k := range informal {
+		a := &informal[k]
+		units = append(units, address.Unit{ID: "alias:" + a.name, Name: a.name, NameEn: a.en, Level: address.District, Parents: []string{homeID + "01"}, Aliases: a.also})
+		extra[len(units)-1] = gazUnit{alias: a}
+	}
+	// Landmarks with a cited source.
+	lms, err := address.Landmarks()
+	if err != nil {
+		return err
+	}
+	for _, lm := range lms {
+		if _, ok := at[lm.Township]; !ok {
+			return fmt.Errorf("geo: landmark %s: unknown township %s", lm.Name, lm.Township)
+		}
+		units = append(units, address.Unit{ID: "landmark:" + lm.Name, Name: lm.Name, Level: address.Place, Parents: []string{lm.Township}, Aliases: lm.Aliases, NoPinyin: true})
+		extra[len(units)-1] = gazUnit{landmark: lm.Township, precision: PrecisionPOI}
+	}
+	// Every feature of the projects, planning-zone and corridor layers.
+	for _, id := range []string{ProjectsID, PlanningZonesID, CorridorsID} {
+		c, err := l.snap.Collection(id)
+		if err != nil {
+			continue
+		}
+		for _, f := range c.Features {
+			p := l.places[f]
+			if p == nil || p.Name == "" {
+				continue
+			}
+			pt, ok := f.Geometry.(orbgeo.Point)
+			if !ok {
+				if pt, ok = InteriorPoint(f.Geometry); !ok {
+					continue
+				}
+			}
+			var parents []string
+			l.snap.Containing(pt, time.Time{}, func(o *Feature) bool {
+				if o.Collection == TownshipsID || o.Collection == DistrictsID {
+					code := propString(o, "code")
+					if code == "" {
+						code = o.ID
+					}
+					if _, known := at[code]; known && !slices.Contains(parents, code) {
+						parents = append(parents, code)
+					}
+				}
+				return true
+			})
+			if len(parents) == 0 {
+				parents = []string{homeID}
+			}
+			var aliases []string
+			if i := strings.IndexAny(p.Name, "（("); i > 0 && !slices.ContainsFunc(informal, func(a alias) bool { return a.name == p.Name[:i] }) {
+				// 川渝高竹新区（重庆片区） is also called without the
+				// bracket, unless that is an informal area's own name.
+				aliases = append(aliases, p.Name[:i])
+			}
+			aliases = append(aliases, stringsProp(f, "aliases")...)
+			prec := PrecisionPOI
+			switch {
+			case id == PlanningZonesID:
+				prec = PrecisionZone
+			case id == CorridorsID:
+				prec = PrecisionCorridor
+			case propString(f, "location_precision") == "district":
+				prec = PrecisionDistrict
+			}
+			units = append(units, address.Unit{ID: "feature:" + id + "/" + f.ID, Name: p.Name, NameEn: p.NameEn, Level: address.Place, Parents: parents, Aliases: aliases, NoPinyin: true})
+			extra[len(units)-1] = gazUnit{feature: p, anchor: pt, hasAnchor: true, precision: prec}
+		}
+	}
+	idx, err := address.NewIndex(units, homeID)
+	if err != nil {
+		return err
+	}
+	g.idx = idx
+	g.units = make([]gazUnit, len(units))
+	for i, gu := range extra {
+		g.units[i] = gu
+	}
+	return nil
+}
+
+// isEmpty reports whether g has no coordinates (the empty MultiPolygon of
+// a township without a boundary).
+func isEmpty(g orbgeo.Geometry) bool {
+	return g == nil || Walk(g, func(Part) bool { return false })
+}
+
+// stringsProp returns property key of f as a list of strings.
+func stringsProp(f *Feature, key string) []string {
+	vs, _ := f.Properties[key].([]any)
+	var out []string
+	for _, v := range vs {
+		if s, ok := v.(string); ok && s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// noBoundaryAccuracy is the accuracy of a township the data has no
+// boundary for.
+const noBoundaryAccuracy = "no boundary"
+
+// noBoundaryPlace returns the answer place of a township without a
+// boundary: its code and names, and an accuracy that says so.
+func noBoundaryPlace(f *Feature, code, name, en string) *Place {
+	p := &Place{Feature: f, Code: code, Name: name, NameEn: en, Accuracy: noBoundaryAccuracy}
+	b := []byte(`{"id":`)
+	if f != nil {
+		b = AppendJSONString(b, f.ID)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"code":`...)
+	b = appendNullable(b, code)
+	b = append(b, `,"name":`...)
+	b = AppendJSONString(b, name)
+	b = append(b, `,"name_en":`...)
+	b = appendNullable(b, en)
+	b = append(b, `,"accuracy":"no boundary"}`...)
+	p.raw = b
+	return p
 }
 
 // seatsByTownship maps township codes to the seat points of the seats
@@ -337,12 +399,33 @@ func seatsByTownship(s *Snapshot) map[string]orbgeo.Point {
 		if !ok {
 			continue
 		}
-		code := propString(f, "township_code")
-		if code == "" {
-			code = propString(f, "township")
-		}
+		code := seatTownship(f)
 		if _, dup := m[code]; code != "" && !dup {
 			m[code] = pt
+		}
+	}
+	return m
+}
+
+func seatTownship(f *Feature) string {
+	if code := propString(f, "township_code"); code != "" {
+		return code
+	}
+	return propString(f, "township")
+}
+
+// seatNamesByTownship maps township codes to the names of their seats
+// (龙凤 for 龙凤桥街道): the seats layer's names are aliases of their unit.
+func seatNamesByTownship(s *Snapshot) map[string][]string {
+	m := map[string][]string{}
+	c, err := s.Collection(SeatsID)
+	if err != nil {
+		return m
+	}
+	for _, f := range c.Features {
+		code, name := seatTownship(f), propString(f, "name")
+		if code != "" && utf8.RuneCountInString(name) >= 2 {
+			m[code] = append(m[code], name)
 		}
 	}
 	return m
@@ -359,138 +442,6 @@ func checkAddress(text string) error {
 		return Invalidf("address", "is not valid UTF-8")
 	}
 	return nil
-}
-
-// Match returns the names recognised in text, in text order: at each
-// position the longest known key wins and matching resumes after it. Text
-// that fails validation (empty, longer than MaxAddressLen, not UTF-8)
-// matches nothing.
-func (g *Gazetteer) Match(text string) []Match {
-	if checkAddress(text) != nil {
-		return nil
-	}
-	var out []Match
-	g.scan(normalize(text), func(key string, es []*gazEntry) {
-		for _, e := range es {
-			out = append(out, Match{Name: e.name, Kind: e.kind, Key: key})
-		}
-	})
-	return out
-}
-
-// scan calls fn for each leftmost-longest key found in the normalised s.
-func (g *Gazetteer) scan(s string, fn func(key string, es []*gazEntry)) {
-	for i := 0; i < len(s); {
-		_, size := utf8.DecodeRuneInString(s[i:])
-		found := 0
-		end := min(len(s), i+g.maxKey)
-		for j := end; j > i; j-- {
-			if j < len(s) && !utf8.RuneStart(s[j]) {
-				continue
-			}
-			if es, ok := g.keys[s[i:j]]; ok {
-				fn(s[i:j], es)
-				found = j - i
-				break
-			}
-		}
-		if found > 0 {
-			i += found
-		} else {
-			i += size
-		}
-	}
-}
-
-// Resolve finds the units named in text and the point to answer for date:
-// a township named (disambiguated by a district named with it) gives its
-// seat or a point inside it; otherwise the first district named gives a
-// point inside its version in force on date (the latest version when none
-// is), an abolished name without features the point of its successor. It
-// returns an *InputError naming "address" that wraps ErrInvalid for empty,
-// over-long or non-UTF-8 text, and ErrNotFound when nothing is recognised.
-func (g *Gazetteer) Resolve(text string, date time.Time) (Resolution, error) {
-	if err := checkAddress(text); err != nil {
-		return Resolution{}, err
-	}
-	var found []*gazEntry
-	var r Resolution
-	g.scan(normalize(text), func(_ string, es []*gazEntry) {
-		found = append(found, es...)
-	})
-	if len(found) == 0 {
-		return r, &InputError{Param: "address", Detail: fmt.Sprintf("no district or township name of Chongqing recognised in %q", text), Kind: ErrNotFound}
-	}
-	named := map[string]bool{}
-	for _, e := range found {
-		if e.kind != KindTownship {
-			named[e.name] = true
-		}
-	}
-	var town, dist *gazEntry
-	for _, e := range found {
-		if e.kind == KindTownship {
-			if town == nil || (townFits(e, named) && !townFits(town, named)) {
-				town = e
-			}
-		} else if dist == nil {
-			dist = e
-		}
-	}
-	var extra string
-	chosen := town
-	if town != nil && len(town.anchor) == 0 {
-		// A township without area in the data: answer its district.
-		name := town.after
-		if date.Before(g.changed) {
-			name = town.before
-		}
-		dist = g.entryNamed(name)
-		if dist == nil {
-			return r, &InputError{Param: "address", Detail: fmt.Sprintf("%s is recognised but the data has no area for it", town.name), Kind: ErrNotFound}
-		}
-		extra = fmt.Sprintf("%s has no boundary in the data; the answer is for its district %s", town.name, dist.name)
-		town = nil
-	}
-	switch {
-	case town != nil:
-		r.Point = town.anchor[0]
-	default:
-		r.DistrictOnly = true
-		pt, ok := g.districtPoint(dist, date)
-		if !ok {
-			return r, &InputError{Param: "address", Detail: fmt.Sprintf("%s is recognised but the data has no area for it", dist.name), Kind: ErrNotFound}
-		}
-		r.Point = pt
-	}
-	seen, matched := map[string]bool{}, map[string]bool{}
-	note := func(s string) {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			r.Notices = append(r.Notices, s)
-		}
-	}
-	for _, e := range found {
-		if matched[e.name] {
-			continue
-		}
-		matched[e.name] = true
-		r.Matched = append(r.Matched, e.name)
-		if e.kind == KindTownship && e != chosen {
-			continue
-		}
-		for _, n := range g.notices(e) {
-			note(n)
-		}
-	}
-	note(extra)
-	return r, nil
-}
-
-// townFits reports whether township entry e belongs, before or after the
-// change, to one of the districts named.
-func townFits(e *gazEntry, named map[string]bool) bool {
-	return named[e.before] || named[e.after]
 }
 
 // districtRef returns the Chinese name of the district a township refers
@@ -511,48 +462,30 @@ func (l *Locator) districtRef(f *Feature, key string) string {
 	return v
 }
 
-// entryNamed returns the district or alias entry of name, or nil.
-func (g *Gazetteer) entryNamed(name string) *gazEntry {
-	for _, e := range g.entries {
-		if e.name == name && e.kind != KindTownship {
-			return e
+// districtOn returns the place of the district named name in force on
+// date, or nil.
+func (g *Gazetteer) districtOn(name string, date time.Time) *Place {
+	for _, p := range g.districts[name] {
+		if p.Feature.Valid.Contains(date) {
+			return p
 		}
 	}
 	return nil
 }
 
-// districtPoint returns the point answered for district (or alias) entry e
-// on date.
-func (g *Gazetteer) districtPoint(e *gazEntry, date time.Time) (orbgeo.Point, bool) {
-	if len(e.places) == 0 && e.alias != nil && e.alias.at != "" {
-		for _, t := range g.entries {
-			if t.kind == KindTownship && t.name == e.alias.at && len(t.anchor) > 0 {
-				return t.anchor[0], true
-			}
+// latest returns the version of the district named name in force on date,
+// else the one that ended last.
+func (g *Gazetteer) latest(name string, date time.Time) *Place {
+	if p := g.districtOn(name, date); p != nil {
+		return p
+	}
+	var best *Place
+	for _, p := range g.districts[name] {
+		if best == nil || laterThan(p.Feature.Valid, best.Feature.Valid) {
+			best = p
 		}
 	}
-	if len(e.places) == 0 {
-		if e.alias == nil || e.alias.successor == e.name {
-			return orbgeo.Point{}, false
-		}
-		for _, o := range g.entries {
-			if o.name == e.alias.successor && len(o.places) > 0 {
-				return g.districtPoint(o, date)
-			}
-		}
-		return orbgeo.Point{}, false
-	}
-	best := -1
-	for i, p := range e.places {
-		if p.Feature.Valid.Contains(date) {
-			best = i
-			break
-		}
-		if best < 0 || laterThan(p.Feature.Valid, e.places[best].Feature.Valid) {
-			best = i
-		}
-	}
-	return e.anchor[best], true
+	return best
 }
 
 // laterThan reports whether interval a ends after b (an open end is latest).
@@ -563,63 +496,345 @@ func laterThan(a, b Interval) bool {
 	return !b.To.IsZero() && a.To.After(b.To)
 }
 
-// notices returns what a user naming e should know: that a township moved
-// to another district, that a district was set up or abolished, and the
-// alias note.
-func (g *Gazetteer) notices(e *gazEntry) []string {
+// parts returns the districts that the area of district unit i belonged to
+// on date, by its townships (before: each township's district before the
+// change; after: after it), in code order of the townships.
+func (g *Gazetteer) parts(i int, date time.Time) []string {
 	var out []string
-	date := g.changed.Format(DateLayout)
-	switch e.kind {
-	case KindTownship:
-		if e.before != "" && e.after != "" && e.before != e.after {
-			out = append(out, fmt.Sprintf("原%s%s joined %s on %s (%s)", e.before, e.name, e.after, date, Redrawing2026.Basis))
+	for _, c := range g.idx.Children(i) {
+		gu := &g.units[c]
+		if gu.town == nil {
+			continue
 		}
-	case KindDistrict:
-		from, to := time.Time{}, time.Time{}
-		allFrom, allTo := true, true
-		for _, p := range e.places {
-			v := p.Feature.Valid
-			allFrom = allFrom && !v.From.IsZero()
-			allTo = allTo && !v.To.IsZero()
-			if !v.From.IsZero() && (from.IsZero() || v.From.Before(from)) {
-				from = v.From
-			}
-			if v.To.After(to) {
-				to = v.To
-			}
+		name := gu.after
+		if date.Before(g.changed) {
+			name = gu.before
 		}
-		if allTo && e.alias == nil {
-			out = append(out, fmt.Sprintf("%s was abolished on %s", e.name, to.AddDate(0, 0, 1).Format(DateLayout)))
+		if !slices.Contains(out, name) {
+			out = append(out, name)
 		}
-		if allFrom && !allTo {
-			out = append(out, fmt.Sprintf("%s was set up as a district on %s (%s)", e.name, from.Format(DateLayout), Redrawing2026.Basis))
-		}
-	}
-	if e.alias != nil && e.alias.note != "" {
-		out = append(out, strings.NewReplacer("{date}", date, "{basis}", Redrawing2026.Basis).Replace(e.alias.note))
 	}
 	return out
 }
 
-// LocateAddress resolves text with the gazetteer and answers the point
-// found on date into a, as Locate does, with Query.Address, Matched and
-// Notices set. It returns the errors of Gazetteer.Resolve.
+// LocateAddress resolves text (Gazetteer) and answers into a (after
+// resetting it) what the text names on date: the district of that date and
+// the districts on the last day before and the first day of the current
+// layout (DistrictBefore, DistrictAfter), the township named — from its
+// own attributes, with an accuracy of "no boundary" where the data has
+// none — and, where the text resolves to a point (a township's seat, a
+// feature), the planning zones, changes and nearby features there, as
+// Locate gives them. Query.Precision says what the text was resolved to;
+// Matched, Unmatched, Candidates and Notices what was read.
+//
+// It returns an *InputError naming "address" that wraps ErrInvalid for
+// empty, over-long or non-UTF-8 text, ErrOutside for text that places
+// itself outside Chongqing (the detail names what was recognised), and
+// ErrNotFound when nothing is recognised.
 func (l *Locator) LocateAddress(text string, date time.Time, a *Answer) error {
-	r, err := l.gaz.Resolve(text, date)
-	if err != nil {
+	if err := checkAddress(text); err != nil {
 		return err
 	}
-	a.Reset()
-	a.Query = Query{Lon: round7(r.Point[0]), Lat: round7(r.Point[1]), CRS: WGS84, Date: date, Address: text}
-	a.WGS84 = r.Point
-	l.locate(a)
-	if r.DistrictOnly {
-		// The point only stands for the district: say nothing finer.
-		a.Township = nil
-		a.Zones = a.Zones[:0]
-		a.Nearby = a.Nearby[:0]
+	g := l.gaz
+	if g.err != nil {
+		return fmt.Errorf("geo: the gazetteer could not be built: %w", g.err)
 	}
-	a.Matched = append(a.Matched, r.Matched...)
-	a.Notices = append(a.Notices, r.Notices...)
+	r := g.idx.Parse(text)
+	d := r.Deepest()
+	if d < 0 {
+		return &InputError{Param: "address", Detail: fmt.Sprintf("no district or township (nor any place name) of Chongqing recognised in %q", text), Kind: ErrNotFound}
+	}
+	if !g.idx.Within(d, homeID) && !strings.HasPrefix(g.idx.Unit(d).ID, "feature:") {
+		return &InputError{Param: "address", Kind: ErrOutside, Detail: fmt.Sprintf(
+			"%q names %s, outside the area this service covers (重庆市)", text, g.idx.Path(d))}
+	}
+	a.Reset()
+	a.Query = Query{CRS: WGS84, Date: date, Address: text}
+	for _, m := range r.Chain {
+		a.Matched = append(a.Matched, g.idx.Unit(m.Unit).Name)
+	}
+	a.Unmatched = append(a.Unmatched, r.Unmatched...)
+	for _, c := range r.Candidates {
+		u := g.idx.Unit(c.Unit)
+		code := u.ID
+		if !isCode(code) {
+			code = ""
+		}
+		a.Candidates = append(a.Candidates, Candidate{Name: u.Name, Code: code, Precision: g.precision(c.Unit), Score: c.Score, Reason: c.Reason})
+	}
+	a.Notices = append(a.Notices, r.Notes...)
+	u := g.idx.Unit(d)
+	gu := &g.units[d]
+	a.Query.Precision = g.precision(d)
+	switch {
+	case gu.feature != nil:
+		g.answerFeature(l, gu, a)
+	case u.Level == address.Township || u.Level == address.Village || gu.landmark != "" || (gu.alias != nil && gu.alias.at != ""):
+		t := g.townOf(d)
+		if t < 0 || g.units[t].town == nil {
+			return &InputError{Param: "address", Detail: fmt.Sprintf("%s is recognised but the data has no unit for it", u.Name), Kind: ErrNotFound}
+		}
+		g.answerTownship(l, t, a)
+		if gu.alias != nil {
+			a.Township = nil
+			a.Zones, a.Nearby = a.Zones[:0], a.Nearby[:0]
+			a.Query.Point = "the seat of " + g.idx.Unit(t).Name + ", a township of the area"
+		}
+	case gu.alias != nil:
+		g.answerAlias(l, gu.alias, a)
+	case u.Level == address.District:
+		g.answerDistrict(l, d, a)
+	}
+	g.chainNotices(r, a)
+	if gu.alias != nil && gu.alias.note != "" {
+		a.Notices = append(a.Notices, strings.NewReplacer("{date}", g.changed.Format(DateLayout), "{basis}", Redrawing2026.Basis).Replace(gu.alias.note))
+	}
+	dedupe(&a.Notices)
 	return nil
+}
+
+// isCode reports whether id is an NBS code (digits only).
+func isCode(id string) bool {
+	for i := 0; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return false
+		}
+	}
+	return id != ""
+}
+
+func dedupe(ss *[]string) {
+	out := (*ss)[:0]
+	for i, s := range *ss {
+		if !slices.Contains((*ss)[:i], s) {
+			out = append(out, s)
+		}
+	}
+	*ss = out
+}
+
+// precision returns the precision of an answer for unit i.
+func (g *Gazetteer) precision(i int) string {
+	if p := g.units[i].precision; p != "" {
+		return p
+	}
+	switch g.idx.Unit(i).Level {
+	case address.Province:
+		return PrecisionProvince
+	case address.City:
+		return PrecisionCity
+	case address.District:
+		return PrecisionDistrict
+	case address.Township:
+		return PrecisionTownship
+	case address.Village:
+		return PrecisionVillage
+	}
+	return PrecisionPOI
+}
+
+// setPoint makes pt the answer's point and looks it up.
+func (l *Locator) setPoint(a *Answer, pt orbgeo.Point, what string) {
+	a.Query.Lon, a.Query.Lat = round7(pt[0]), round7(pt[1])
+	a.WGS84 = pt
+	a.Query.Point = what
+	l.locate(a)
+}
+
+// answerTownship answers township unit t from its own attributes.
+func (g *Gazetteer) answerTownship(l *Locator, t int, a *Answer) {
+	gu := &g.units[t]
+	name := g.idx.Unit(t).Name
+	if gu.hasAnchor {
+		l.setPoint(a, gu.anchor, "the seat of "+name)
+	}
+	a.Township = gu.town
+	a.District = g.districtOn(gu.after, a.Query.Date)
+	if a.Query.Date.Before(g.changed) {
+		a.District = g.districtOn(gu.before, a.Query.Date)
+	}
+	b, af := g.latest(gu.before, g.changed.AddDate(0, 0, -1)), g.latest(gu.after, g.changed)
+	a.DistrictBefore = addPlaces(a.DistrictBefore, b)
+	a.DistrictAfter = addPlaces(a.DistrictAfter, af)
+	if !gu.hasAnchor {
+		if gu.before != gu.after {
+			a.Changes = append(a.Changes, Change{Date: g.changed, From: b, To: af, Basis: Redrawing2026.Basis})
+		}
+		a.Notices = append(a.Notices, name+" has no boundary in the data: the answer names the unit and its districts from its own attributes, without a point")
+	}
+	if gu.before != gu.after {
+		a.Notices = append(a.Notices, fmt.Sprintf("原%s%s joined %s on %s (%s)", gu.before, name, gu.after, g.changed.Format(DateLayout), Redrawing2026.Basis))
+	}
+}
+
+func addPlaces(dst []*Place, ps ...*Place) []*Place {
+	for _, p := range ps {
+		if p != nil && !slices.Contains(dst, p) {
+			dst = append(dst, p)
+		}
+	}
+	return dst
+}
+
+// answerFeature answers a feature of the layers at its point.
+func (g *Gazetteer) answerFeature(l *Locator, gu *gazUnit, a *Answer) {
+	a.Feature = gu.feature
+	l.setPoint(a, gu.anchor, "the position of "+gu.feature.Name+" in the "+gu.feature.Feature.Collection+" layer")
+	before, after := l.districtOn(a.hits, g.changed.AddDate(0, 0, -1)), l.districtOn(a.hits, g.changed)
+	a.DistrictBefore = addPlaces(a.DistrictBefore, before)
+	a.DistrictAfter = addPlaces(a.DistrictAfter, after)
+	if gu.precision != PrecisionPOI {
+		// The point stands for an area (a zone, a line) or only for its
+		// district: no township is claimed.
+		a.Township = nil
+	}
+	if gu.precision == PrecisionDistrict {
+		a.Zones = a.Zones[:0]
+		a.Notices = append(a.Notices, gu.feature.Name+" is placed at district precision in the data (its site is not in the sources)")
+	}
+}
+
+// answerAlias answers an informal area without a unit of its own.
+func (g *Gazetteer) answerAlias(l *Locator, al *alias, a *Answer) {
+	a.DistrictAfter = addPlaces(a.DistrictAfter, g.latest(al.successor, g.changed))
+	if a.District = g.districtOn(al.successor, a.Query.Date); a.District != nil {
+		for i := 0; i < g.idx.Len(); i++ {
+			if u := g.idx.Unit(i); u.Level == address.District && u.Name == al.successor && g.idx.Within(i, homeID) {
+				g.districtPoint(l, i, a)
+				break
+			}
+		}
+	}
+}
+
+// answerDistrict answers district unit d: the version in force on the
+// date, or what its area belonged to then.
+func (g *Gazetteer) answerDistrict(l *Locator, d int, a *Answer) {
+	name := g.idx.Unit(d).Name
+	date := a.Query.Date
+	lastOld := g.changed.AddDate(0, 0, -1)
+	side := func(day time.Time) []*Place {
+		if p := g.districtOn(name, day); p != nil {
+			return []*Place{p}
+		}
+		var out []*Place
+		for _, n := range g.parts(d, day) {
+			out = addPlaces(out, g.latest(n, day))
+		}
+		return out
+	}
+	a.DistrictBefore = append(a.DistrictBefore, side(lastOld)...)
+	a.DistrictAfter = append(a.DistrictAfter, side(g.changed)...)
+	now := side(date)
+	if len(now) == 1 {
+		a.District = now[0]
+	}
+	versions := g.districts[name]
+	if v := g.districtOn(name, date); v == nil && len(versions) > 0 {
+		var ns []string
+		for _, p := range now {
+			ns = append(ns, p.Name)
+		}
+		if date.Before(g.changed) {
+			a.Notices = append(a.Notices, fmt.Sprintf("%s did not exist on %s: it was set up on %s (%s); its area belonged to %s then",
+				name, date.Format(DateLayout), g.changed.Format(DateLayout), Redrawing2026.Basis, strings.Join(ns, ", ")))
+		} else {
+			a.Notices = append(a.Notices, fmt.Sprintf("%s was abolished on %s (%s); its area is part of %s", name, g.changed.Format(DateLayout), Redrawing2026.Basis, strings.Join(ns, ", ")))
+		}
+	} else if v != nil && !v.Feature.Valid.From.IsZero() {
+		a.Notices = append(a.Notices, fmt.Sprintf("%s was set up as a district on %s (%s)", name, v.Feature.Valid.From.Format(DateLayout), Redrawing2026.Basis))
+	}
+	g.districtPoint(l, d, a)
+}
+
+// districtPoint gives the answer for district unit d (a.District, set)
+// its point: the seat of its first township (by code) with a boundary
+// inside it, else a point inside it; it stands for the district only.
+func (g *Gazetteer) districtPoint(l *Locator, d int, a *Answer) {
+	if a.District == nil {
+		return
+	}
+	// The district's point: the seat of its first township (by code) with
+	// a boundary inside it, else a point inside it; it stands for the
+	// district only.
+	pt, ok, what := orbgeo.Point{}, false, ""
+	for _, c := range g.idx.Children(d) {
+		if gu := &g.units[c]; gu.hasAnchor && Contains(a.District.Feature.Geometry, gu.anchor) {
+			pt, ok, what = gu.anchor, true, "the seat of "+g.idx.Unit(int(c)).Name+", standing for the district"
+			break
+		}
+	}
+	if !ok {
+		pt, ok = InteriorPoint(a.District.Feature.Geometry)
+		what = "a point inside " + a.District.Name + ", standing for the district"
+	}
+	if !ok {
+		return
+	}
+	district := a.District
+	l.setPoint(a, pt, what)
+	a.District = district
+	a.Township = nil
+	a.Zones, a.Nearby = a.Zones[:0], a.Nearby[:0]
+}
+
+// chainNotices says when a district the text states did not exist on the
+// date asked, or does not hold the township named on that date.
+func (g *Gazetteer) chainNotices(r address.Result, a *Answer) {
+	date := a.Query.Date
+	for _, m := range r.Chain {
+		u := g.idx.Unit(m.Unit)
+		if u.Level != address.District || m.Unit == r.Deepest() {
+			continue
+		}
+		if vs := g.districts[u.Name]; len(vs) > 0 && g.districtOn(u.Name, date) == nil {
+			a.Notices = append(a.Notices, fmt.Sprintf("%s did not exist on %s", u.Name, date.Format(DateLayout)))
+		} else if a.District != nil && a.District.Name != u.Name && a.Township != nil {
+			a.Notices = append(a.Notices, fmt.Sprintf("%s lay in %s on %s, not in %s", a.Township.Name, a.District.Name, date.Format(DateLayout), u.Name))
+		}
+	}
+}
+
+// Suggestion is one entry of Gazetteer.Suggest.
+type Suggestion struct {
+	Name      string  `json:"name"`
+	Code      string  `json:"code,omitempty"`
+	Precision string  `json:"precision"`
+	Path      string  `json:"path"`
+	Score     float64 `json:"score"`
+}
+
+// Suggest returns up to limit names for a search box, best first: the
+// readings of text (the parse's candidates), then the names that begin
+// with text — units, villages, former and informal names, features of the
+// layers — inside Chongqing only. It returns the errors of checkAddress.
+func (g *Gazetteer) Suggest(text string, limit int) ([]Suggestion, error) {
+	if err := checkAddress(text); err != nil {
+		return nil, err
+	}
+	if g.err != nil {
+		return nil, fmt.Errorf("geo: the gazetteer could not be built: %w", g.err)
+	}
+	var out []Suggestion
+	seen := map[int]bool{}
+	add := func(i int, score float64) {
+		u := g.idx.Unit(i)
+		if seen[i] || len(out) == limit || !g.idx.Within(i, homeID) && !strings.HasPrefix(u.ID, "feature:") {
+			return
+		}
+		seen[i] = true
+		code := u.ID
+		if !isCode(code) {
+			code = ""
+		}
+		out = append(out, Suggestion{Name: u.Name, Code: code, Precision: g.precision(i), Path: g.idx.Path(i), Score: score})
+	}
+	r := g.idx.Parse(text)
+	for _, c := range r.Candidates {
+		add(c.Unit, c.Score)
+	}
+	for _, i := range g.idx.Complete(text, limit) {
+		add(i, 0)
+	}
+	return out, nil
 }

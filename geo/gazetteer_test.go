@@ -6,115 +6,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 )
 
-func TestGazetteerMatch(t *testing.T) {
-	g := NewLocator(loadFixture(t)).Gazetteer()
-	tests := []struct {
-		text string
-		want []string // canonical names, in text order
-	}{
-		{"重庆市渝北区统景镇印盒村", []string{"渝北区", "统景镇"}},
-		{"统景", []string{"统景镇"}},
-		{"Tongjing", []string{"统景镇"}},
-		{"tongjing town", []string{"统景镇"}},
-		{"TONGJINGZHEN", []string{"统景镇"}},
-		{"Ｔｏｎｇｊｉｎｇ", []string{"统景镇"}},
-		{"北碚区水土街道", []string{"北碚区", "水土街道"}},
-		{"Shuitu", []string{"水土街道"}},
-		{"shuitu jiedao", []string{"水土街道"}},
-		{"Yubei District, Tongjing Town", []string{"渝北区", "统景镇"}},
-		{"北部新区", []string{"北部新区"}},
-		{"liangjiang new area", []string{"两江新区"}},
-		{"沙坪坝", []string{"沙坪坝区"}},
-		{"beibeiqu", []string{"北碚区"}},
-		// The longest key wins: 北碚区 over its short form 北碚.
-		{"北碚区", []string{"北碚区"}},
-		{"统", nil},
-		{"no such place", nil},
-		{"", nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.text, func(t *testing.T) {
-			var got []string
-			for _, m := range g.Match(tt.text) {
-				got = append(got, m.Name)
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("Match(%q) = %v, want %v", tt.text, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestGazetteerResolve(t *testing.T) {
-	s := loadFixture(t)
-	loc := NewLocator(s)
-	tests := []struct {
-		name, text, date   string
-		district, township string   // feature ids expected; no township when only a district is named
-		matched            []string // canonical names
-		notice             string   // a substring of some notice; "" for none expected
-	}{
-		{"tongjing answers its seat", "重庆市渝北区统景镇印盒村", "2026-11-29", "beibei-new", "500112133", []string{"渝北区", "统景镇"}, "原渝北区统景镇 joined 北碚区 on 2026-01-25 (渝府发〔2025〕15号)"},
-		{"tongjing before the change", "统景", "2025-12-01", "yubei-old", "500112133", []string{"统景镇"}, "原渝北区统景镇 joined 北碚区"},
-		{"shuitu is now in liangjiang", "北碚区水土街道", "2026-11-29", "liangjiang", "500109008", []string{"北碚区", "水土街道"}, "原北碚区水土街道 joined 两江新区"},
-		{"english township", "Shuitu Subdistrict", "2026-11-29", "liangjiang", "500109008", []string{"水土街道"}, "joined 两江新区"},
-		{"abolished district", "渝北区", "2026-11-29", "liangjiang", "", []string{"渝北区"}, "渝北区 was abolished on 2026-01-25"},
-		{"abolished district before abolition", "渝北区", "2025-06-01", "yubei-old", "", []string{"渝北区"}, "渝北区 was abolished"},
-		{"alias without features", "北部新区", "2026-11-29", "liangjiang", "", []string{"北部新区"}, "part of 两江新区"},
-		{"new district", "两江新区", "2026-11-29", "liangjiang", "", []string{"两江新区"}, "两江新区 was set up as a district on 2026-01-25"},
-		{"district staying", "北碚", "2026-11-29", "beibei-new", "", []string{"北碚区"}, ""},
-		{"alias whose township the data lacks answers its successor", "高竹新区", "2026-11-29", "beibei-new", "", []string{"川渝高竹新区"}, "direct management of 北碚区"},
-		{"open district", "Shapingba", "2026-11-29", "shapingba", "", []string{"沙坪坝区"}, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var a Answer
-			if err := loc.LocateAddress(tt.text, day(tt.date), &a); err != nil {
-				t.Fatal(err)
-			}
-			if got := placeID(a.District); got != tt.district {
-				t.Errorf("district = %q, want %q", got, tt.district)
-			}
-			if got := placeID(a.Township); got != tt.township {
-				t.Errorf("township = %q, want %q", got, tt.township)
-			}
-			if !slices.Equal(a.Matched, tt.matched) {
-				t.Errorf("matched = %v, want %v", a.Matched, tt.matched)
-			}
-			joined := strings.Join(a.Notices, "\n")
-			if tt.notice != "" && !strings.Contains(joined, tt.notice) {
-				t.Errorf("notices = %q, want one containing %q", a.Notices, tt.notice)
-			}
-			if tt.notice == "" && len(a.Notices) > 0 {
-				t.Errorf("notices = %q, want none", a.Notices)
-			}
-			if a.Query.Address != tt.text || a.Query.Date != day(tt.date) {
-				t.Errorf("query = %+v, want the address and date echoed", a.Query)
-			}
-		})
-	}
-	t.Run("township answers the seat of the seats layer", func(t *testing.T) {
-		seat, err := s.Feature(SeatsID, "seat-tongjing")
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := loc.Gazetteer().Resolve("统景镇", day("2026-11-29"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Point != seat.Geometry {
-			t.Errorf("point = %v, want the seat %v", r.Point, seat.Geometry)
-		}
-	})
-}
-
-func TestGazetteerErrors(t *testing.T) {
-	g := NewLocator(loadFixture(t)).Gazetteer()
+func TestLocateAddressErrors(t *testing.T) {
+	loc := NewLocator(loadLayers(t, filepath.Join("..", "data", "layers")))
 	tests := []struct {
 		name, text string
 		kind       error
@@ -125,26 +22,29 @@ func TestGazetteerErrors(t *testing.T) {
 		{"not utf-8", "统景\xff", ErrInvalid},
 		{"unknown", "Atlantis", ErrNotFound},
 		{"one character is not a short form", "统", ErrNotFound},
+		{"another province", "北京市朝阳区", ErrOutside},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := g.Resolve(tt.text, day("2026-11-29"))
+			var a Answer
+			err := loc.LocateAddress(tt.text, day("2026-11-29"), &a)
 			var ie *InputError
 			if !errors.As(err, &ie) || ie.Param != "address" || !errors.Is(err, tt.kind) {
-				t.Fatalf("Resolve(%q) = %v, want an error naming address that wraps %v", tt.text, err, tt.kind)
+				t.Fatalf("LocateAddress(%q) = %v, want an error naming address that wraps %v", tt.text, err, tt.kind)
 			}
 		})
 	}
 }
 
 // TestGazetteerRealLayers resolves "DISTRICT TOWNSHIP" for every township
-// of the real layers, when they have townships: a township with area must
-// answer a point inside itself, one without area a point of its district.
+// of the real layers: a township with area answers its own feature and a
+// point inside itself, one without area its own code, no point, and the
+// district of its own attributes.
 func TestGazetteerRealLayers(t *testing.T) {
 	s := loadLayers(t, filepath.Join("..", "data", "layers"))
 	c, err := s.Collection(TownshipsID)
 	if err != nil {
-		t.Skip("data/layers has no townships layer yet")
+		t.Fatal(err)
 	}
 	loc := NewLocator(s)
 	date := day("2026-11-29")
@@ -153,61 +53,67 @@ func TestGazetteerRealLayers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var a Answer
 			before := loc.districtRef(f, "district_before")
+			after := loc.districtRef(f, "district_after")
 			text := before + name
 			if err := loc.LocateAddress(text, date, &a); err != nil {
 				t.Fatal(err)
 			}
-			if _, hasArea := InteriorPoint(f.Geometry); hasArea {
-				if a.Township == nil || a.Township.Feature != f {
-					t.Errorf("LocateAddress(%q) answers township %q, want %q", text, placeID(a.Township), f.ID)
-				}
-			} else if after := loc.districtRef(f, "district_after"); a.District == nil || a.District.Name != after {
-				t.Errorf("LocateAddress(%q) of a township without area answers district %q, want %q", text, placeID(a.District), after)
+			if a.Township == nil || a.Township.Code != propString(f, "code") {
+				t.Fatalf("LocateAddress(%q) answers township %v, want %s", text, a.Township, propString(f, "code"))
 			}
-			if after := loc.districtRef(f, "district_after"); after != before && !strings.Contains(strings.Join(a.Notices, " "), "joined "+after) {
+			if a.District == nil || a.District.Name != after {
+				t.Errorf("LocateAddress(%q) answers district %v, want %q", text, a.District, after)
+			}
+			if _, hasArea := InteriorPoint(f.Geometry); hasArea {
+				if a.Query.Point == "" || !Contains(f.Geometry, a.WGS84) {
+					t.Errorf("point %v (%q) is not inside %s", a.WGS84, a.Query.Point, name)
+				}
+			} else if a.Query.Point != "" || a.Township.Accuracy != "no boundary" {
+				t.Errorf("a township without area answers point %q, accuracy %q", a.Query.Point, a.Township.Accuracy)
+			}
+			if after != before && !strings.Contains(strings.Join(a.Notices, " "), "joined "+after) {
 				t.Errorf("notices %q, want one saying %s joined %s", a.Notices, name, after)
 			}
 		})
 	}
 }
 
-// FuzzGazetteer checks that any text either resolves to a valid point with
-// at least one recognised name, or fails with an invalid-input or
-// not-found error naming address, and that every match is a key found in
-// the normalised text. Seeds: testdata/gazetteer_addresses.txt.
-func FuzzGazetteer(f *testing.F) {
-	fh, err := os.Open(filepath.Join("testdata", "gazetteer_addresses.txt"))
-	if err != nil {
-		f.Fatal(err)
+// FuzzLocateAddress checks that any text either resolves — with at least
+// one recognised name, a precision, a valid point when it has one and
+// valid JSON — or fails with an invalid-input or not-found error naming
+// address. Seeds: testdata/gazetteer_addresses.txt and the address table.
+func FuzzLocateAddress(f *testing.F) {
+	for _, name := range []string{"gazetteer_addresses.txt", "addresses.tsv"} {
+		fh, err := os.Open(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		sc := bufio.NewScanner(fh)
+		for sc.Scan() {
+			text := sc.Text()
+			if cols := strings.Split(text, "\t"); len(cols) > 1 {
+				text = cols[1]
+			}
+			f.Add(text)
+		}
+		fh.Close()
 	}
-	sc := bufio.NewScanner(fh)
-	for sc.Scan() {
-		f.Add(sc.Text())
-	}
-	fh.Close()
-	loc := NewLocator(loadFixture(f))
-	g := loc.Gazetteer()
+	loc := NewLocator(loadLayers(f, filepath.Join("..", "data", "layers")))
 	f.Fuzz(func(t *testing.T, text string) {
-		r, err := g.Resolve(text, day("2026-11-29"))
+		var a Answer
+		err := loc.LocateAddress(text, day("2026-11-29"), &a)
 		if err != nil {
 			var ie *InputError
 			if !errors.As(err, &ie) || ie.Param != "address" || !(errors.Is(err, ErrInvalid) || errors.Is(err, ErrNotFound)) {
-				t.Fatalf("Resolve(%q) = %v", text, err)
+				t.Fatalf("LocateAddress(%q) = %v", text, err)
 			}
 			return
 		}
-		if len(r.Matched) == 0 || !ValidLonLat(r.Point[0], r.Point[1]) {
-			t.Fatalf("Resolve(%q) = %+v", text, r)
+		if len(a.Matched) == 0 || a.Query.Precision == "" || len(a.Candidates) > 5 {
+			t.Fatalf("LocateAddress(%q) = %+v", text, a)
 		}
-		norm := normalize(text)
-		for _, m := range g.Match(text) {
-			if !strings.Contains(norm, m.Key) {
-				t.Fatalf("Match(%q) reports key %q not in %q", text, m.Key, norm)
-			}
-		}
-		var a Answer
-		if err := loc.LocateAddress(text, day("2026-11-29"), &a); err != nil {
-			t.Fatal(err)
+		if a.Query.Point != "" && !ValidLonLat(a.WGS84[0], a.WGS84[1]) {
+			t.Fatalf("LocateAddress(%q) answers point %v", text, a.WGS84)
 		}
 		checkJSON(t, a.AppendJSON(nil))
 	})

@@ -325,6 +325,8 @@ func (q *pieces) cross(o *pieces) bool {
 	return false
 }
 
+// orient is the z component of (b-a) × (c-a): positive when c lies left of
+// the line from a to b, zero when the three are collinear.
 func orient(a, b, c orbgeo.Point) float64 {
 	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
 }
@@ -341,11 +343,7 @@ func sign(v float64) int {
 
 // onSegment reports whether p lies on the closed segment ab.
 func onSegment(a, b, p orbgeo.Point) bool {
-	if orient(a, b, p) != 0 {
-		return false
-	}
-	return p[0] >= min(a[0], b[0]) && p[0] <= max(a[0], b[0]) &&
-		p[1] >= min(a[1], b[1]) && p[1] <= max(a[1], b[1])
+	return orient(a, b, p) == 0 && between(a, b, p)
 }
 
 // segmentsMeet reports whether the closed segments ab and cd share a point.

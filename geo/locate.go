@@ -74,6 +74,13 @@ type Query struct {
 	Date time.Time
 	// Address is the free text of an address query, "" otherwise.
 	Address string
+	// Precision is, for an address query, what the text was resolved to
+	// (PrecisionPOI, PrecisionVillage, PrecisionTownship, …).
+	Precision string
+	// Point is, for an address query, what Lon/Lat stand for ("the seat
+	// of 统景镇"); "" when the answer has no point (a township without a
+	// boundary): Lon and Lat are then meaningless and not encoded.
+	Point string
 }
 
 // Validate checks that Lon and Lat are finite and within [-180, 180] and
@@ -117,11 +124,36 @@ type Answer struct {
 	// locator's radius, nearest first.
 	Nearby []NearbyPlace
 	// Matched and Notices are set by address lookups: the names recognised
-	// in the text and what the user should know about them.
-	Matched, Notices []string
+	// in the text and what the user should know about them; Unmatched
+	// the parts of the (folded) text not recognised.
+	Matched, Notices, Unmatched []string
+	// DistrictBefore and DistrictAfter are set by address lookups: the
+	// districts the place named lay in on the last day of the old layout
+	// and the first day of the new one (several when its area was split).
+	DistrictBefore, DistrictAfter []*Place
+	// Candidates are set by address lookups: the best readings of the
+	// text, the one answered first.
+	Candidates []Candidate
+	// Feature is the feature of the layers an address named, or nil.
+	Feature *Place
 
 	hits []*Place
 	near []Near
+}
+
+// Candidate is one reading of an address text.
+type Candidate struct {
+	// Name is the Chinese name of the unit or feature read; Code its NBS
+	// code ("" for features and informal areas).
+	Name, Code string
+	// Precision is what the reading resolves to, as Query.Precision.
+	Precision string
+	// Score weighs the characters the reading accounts for by how they
+	// matched (a full name counts more than a short form, pinyin or a
+	// corrected character); higher is better.
+	Score float64
+	// Reason says in words how the text was read.
+	Reason string
 }
 
 // Reset clears the answer, keeping its slices' storage for reuse.
@@ -132,8 +164,13 @@ func (a *Answer) Reset() {
 		Nearby:  a.Nearby[:0],
 		Matched: a.Matched[:0],
 		Notices: a.Notices[:0],
-		hits:    a.hits[:0],
-		near:    a.near[:0],
+
+		Unmatched:      a.Unmatched[:0],
+		DistrictBefore: a.DistrictBefore[:0],
+		DistrictAfter:  a.DistrictAfter[:0],
+		Candidates:     a.Candidates[:0],
+		hits:           a.hits[:0],
+		near:           a.near[:0],
 	}
 }
 

@@ -7,27 +7,14 @@ import (
 )
 
 // requestBase is the absolute URL of the service root as the client sees
-// it, without a trailing slash: scheme and host of the request, or of the
-// X-Forwarded-Proto, X-Forwarded-Host and X-Forwarded-Prefix headers a
-// reverse proxy sets, so that links work behind a proxy at a URL prefix.
+// it, without a trailing slash, as the withBase middleware decided it:
+// --base-url, or the forwarded headers of a trusted proxy, or the request's
+// own scheme and host. Outside that middleware it is the request's own.
 func requestBase(c echo.Context) string {
-	r := c.Request()
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
+	if b, ok := c.Get(baseKey).(string); ok {
+		return b
 	}
-	if p := firstValue(r.Header.Get("X-Forwarded-Proto")); p == "http" || p == "https" {
-		scheme = p
-	}
-	host := r.Host
-	if h := firstValue(r.Header.Get("X-Forwarded-Host")); h != "" && !strings.ContainsAny(h, "/\\ @") {
-		host = h
-	}
-	prefix := strings.TrimRight(firstValue(r.Header.Get("X-Forwarded-Prefix")), "/")
-	if prefix != "" && (!strings.HasPrefix(prefix, "/") || strings.Contains(prefix, "//") || strings.ContainsAny(prefix, "?#\\")) {
-		prefix = ""
-	}
-	return scheme + "://" + host + prefix
+	return ownBase(c.Request())
 }
 
 // firstValue is the first of a comma-separated header value, trimmed.

@@ -370,6 +370,8 @@ func TestQGIS(t *testing.T) {
 			Valid        bool                    `json:"valid"`
 			FeatureCount int                     `json:"featureCount"`
 			Fields       []string                `json:"fields"`
+			FieldTypes   map[string]string       `json:"fieldTypes"`
+			Names        []string                `json:"names"`
 			Iterated     int                     `json:"iterated"`
 			IDs          []string                `json:"ids"`
 			FilteredIDs  []string                `json:"filteredIds"`
@@ -393,6 +395,31 @@ func TestQGIS(t *testing.T) {
 			}
 			if strings.Join(l.IDs, ",") != strings.Join(keys(e.feats), ",") {
 				t.Errorf("ids %v, server %v", l.IDs, keys(e.feats))
+			}
+			// QGIS 3.22 sends no datetime: it must still reach every version
+			// (both 北碚区), with valid_from/valid_to typed as dates so that
+			// its temporal controller can use them.
+			if l.Collection == "districts" {
+				want := 0
+				for _, f := range e.feats {
+					if f["properties"].(map[string]any)["name"] == "北碚区" {
+						want++
+					}
+				}
+				got := 0
+				for _, n := range l.Names {
+					if n == "北碚区" {
+						got++
+					}
+				}
+				if want < 2 || got != want {
+					t.Errorf("QGIS sees %d features named 北碚区, the server has %d (want both versions)", got, want)
+				}
+				for _, k := range []string{"valid_from", "valid_to"} {
+					if !strings.EqualFold(l.FieldTypes[k], "date") {
+						t.Errorf("QGIS types %s as %q, want Date", k, l.FieldTypes[k])
+					}
+				}
 			}
 			// QGIS takes its fields from the first page: every property that
 			// all features have must be there, and nothing else but id.

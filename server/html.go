@@ -256,14 +256,21 @@ func svgMap(feats []*geo.Feature, href func(*geo.Feature) string) template.HTML 
 		return pad + (p[0]-bound.Min[0])*k*scale, h - pad - (p[1]-bound.Min[1])*scale
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, `<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="Map of the features">`, w, h, w, h)
+	// With links the map is a group of links, not an image: role="img"
+	// makes its content presentational, and links inside it unreachable
+	// for assistive technology (axe-core: nested-interactive).
+	role, label := "img", "Map of the features"
+	if href != nil {
+		role, label = "group", "Map of the features; each shape links to its feature"
+	}
+	fmt.Fprintf(&sb, `<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %g %g" width="%g" height="%g" role="%s" aria-label="%s">`, w, h, w, h, role, label)
 	for i, f := range feats {
 		colour := fmt.Sprintf("hsl(%d,55%%,50%%)", (i*47)%360)
 		var path strings.Builder
 		var pts []orbgeo.Point
 		drawGeometry(f.Geometry, proj, &path, &pts)
 		if href != nil {
-			fmt.Fprintf(&sb, `<a href="%s">`, template.HTMLEscapeString(href(f)))
+			fmt.Fprintf(&sb, `<a href="%s" aria-label="%s">`, template.HTMLEscapeString(href(f)), template.HTMLEscapeString(f.ID))
 		}
 		fmt.Fprintf(&sb, `<g><title>%s</title>`, template.HTMLEscapeString(f.ID))
 		if path.Len() > 0 {

@@ -270,6 +270,7 @@ func (s *Server) handleLookupBatch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.metrics.batchSize.Observe(float64(b.points))
 	if mt == mediaCSV {
 		mt += "; charset=utf-8"
 	}
@@ -282,6 +283,8 @@ type batch struct {
 	crs  geo.CRS
 	date time.Time
 	a    geo.Answer
+	// points counts the points looked up (for the batch-size metric).
+	points int
 }
 
 // tooMany is the error for a batch over MaxBatch points.
@@ -292,6 +295,7 @@ func tooMany(n int) error {
 // locate looks up one point; an invalid point fails with its parameter
 // prefixed by where (e.g. "[3].lon").
 func (b *batch) locate(where string, lon, lat float64) error {
+	b.points++
 	if err := b.loc.Locate(geo.Query{Lon: lon, Lat: lat, CRS: b.crs, Date: b.date}, &b.a); err != nil {
 		var ie *geo.InputError
 		if errors.As(err, &ie) {
@@ -361,6 +365,9 @@ func (b *batch) featureCollection(body []byte) ([]byte, error) {
 		if !ok {
 			return nil, geo.Invalidf(where+".geometry", "must be a Point")
 		}
+		if err := pointArity(raw); err != nil { // orb reads [106] as (106, 0)
+			return nil, geo.Invalidf(where+".geometry.coordinates", "%v", err)
+		}
 		if err := b.locate(where+".geometry.", pt[0], pt[1]); err != nil {
 			return nil, err
 		}
@@ -400,29 +407,24 @@ func (b *batch) featureCollection(body []byte) ([]byte, error) {
 }
 
 // csvColumns are the columns a CSV answer adds to each row.
-var csvColumns = []string{"district_code", "district", "district_en", "township_code", "township", "township_en", "zones", "changes"}
+var csvColumns = []string{"district_code", "district", "district_en", "township_code", "township", "township_en", "zones", "changes", "status", "error"}
 
-// csv answers CSV with a header row naming lon and lat columns (also lng,
-// longitude, latitude; any case) with the same rows, every column kept,
-// plus csvColumns. Zones and changes are joined by "; ".
+// csv answers CSV with a header row naming longitude and latitude columns
+// as people write them (detectColumns: lon, lng, longitude, 经度, lat,
+// latitude, 纬度, …; any case) with the same rows, every column kept,
+// plus csvColumns. Zones and changes are joined by "; ". A row that cannot
+// be looked up keeps its place with its status ("invalid") and error.
 func (b *batch) csv(body []byte) ([]byte, error) {
-	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
+	body = bytes.TrimPrefix(body, []byte(utf8BOM))
 	r := csv.NewReader(bytes.NewReader(body))
+	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {
 		return nil, geo.Invalidf("body", "is not CSV with a header row: %v", err)
 	}
-	lonCol, latCol := -1, -1
-	for i, h := range header {
-		switch strings.ToLower(strings.TrimSpace(h)) {
-		case "lon", "lng", "longitude":
-			lonCol = i
-		case "lat", "latitude":
-			latCol = i
-		}
-	}
-	if lonCol < 0 || latCol < 0 {
-		return nil, geo.Invalidf("body", "the CSV header needs a lon and a lat column, got %q", header)
+	cols := detectColumns(header)
+	if cols.lon < 0 || cols.lat < 0 {
+		return nil, geo.Invalidf("body", "the CSV header needs a longitude and a latitude column (lon/lat, lng, longitude/latitude, 经度/纬度), got %q", header)
 	}
 	var out bytes.Buffer
 	w := csv.NewWriter(&out)
@@ -433,24 +435,43 @@ func (b *batch) csv(body []byte) ([]byte, error) {
 		if err == io.EOF {
 			break
 		}
-		if err != nil {
-			return nil, geo.Invalidf("body", "bad CSV: %v", err)
-		}
 		if n == MaxBatch {
 			return nil, tooMany(n + 1)
 		}
-		line, _ := r.FieldPos(lonCol)
+		if err != nil {
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return nil, geo.Invalidf("body", "bad CSV: %v", err)
+			}
+			row := make([]string, len(header), len(header)+len(csvColumns))
+			w.Write(append(row, "", "", "", "", "", "", "", "", rowInvalid, fmt.Sprintf("line %d is not valid CSV: %v", pe.Line, pe.Err)))
+			continue
+		}
+		line, _ := r.FieldPos(0)
 		where := "line " + strconv.Itoa(line) + ": "
-		lon, err := parseCoordinate(where+"lon", rec[lonCol])
-		if err != nil {
-			return nil, err
+		rowErr := func() error {
+			if len(rec) != len(header) {
+				return geo.Invalidf(where+"row", "has %d fields, the header %d", len(rec), len(header))
+			}
+			lon, err := parseCoordinate(where+"lon", rec[cols.lon])
+			if err != nil {
+				return err
+			}
+			lat, err := parseCoordinate(where+"lat", rec[cols.lat])
+			if err != nil {
+				return err
+			}
+			return b.locate(where, lon, lat)
+		}()
+		// The answer is a rectangle: short rows are padded, long ones cut
+		// (their error says so).
+		for len(rec) < len(header) {
+			rec = append(rec, "")
 		}
-		lat, err := parseCoordinate(where+"lat", rec[latCol])
-		if err != nil {
-			return nil, err
-		}
-		if err := b.locate(where, lon, lat); err != nil {
-			return nil, err
+		rec = rec[:len(header)]
+		if rowErr != nil {
+			w.Write(append(rec, "", "", "", "", "", "", "", "", rowStatus(rowErr), rowDetail(rowErr)))
+			continue
 		}
 		a := &b.a
 		zones.Reset()
@@ -474,7 +495,7 @@ func (b *batch) csv(body []byte) ([]byte, error) {
 		if a.Township != nil {
 			tc, tn, te = a.Township.Code, a.Township.Name, a.Township.NameEn
 		}
-		w.Write(append(rec, dc, dn, de, tc, tn, te, zones.String(), changes.String()))
+		w.Write(append(rec, dc, dn, de, tc, tn, te, zones.String(), changes.String(), rowOK, ""))
 	}
 	w.Flush()
 	return out.Bytes(), w.Error()
@@ -485,4 +506,21 @@ func placeName(p *geo.Place) string {
 		return "-"
 	}
 	return p.Name
+}
+
+// pointArity checks that the Point geometry of the GeoJSON feature raw has
+// at least two coordinates: orb reads [] as (0, 0) and [106] as (106, 0).
+func pointArity(raw []byte) error {
+	var f struct {
+		Geometry struct {
+			Coordinates []json.RawMessage `json:"coordinates"`
+		} `json:"geometry"`
+	}
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return err
+	}
+	if n := len(f.Geometry.Coordinates); n < 2 {
+		return fmt.Errorf("a point needs longitude and latitude, got %d numbers", n)
+	}
+	return nil
 }

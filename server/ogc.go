@@ -122,7 +122,7 @@ func (s *Server) handleItems(c echo.Context) error {
 		return err
 	}
 	q := c.QueryParams()
-	iq, err := parseItemsQuery(q, col, qs, s.today())
+	iq, err := parseItemsQuery(q, col, qs)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"strings"
 	"testing"
@@ -41,7 +42,9 @@ func defaultStore(t testing.TB) *geo.Store {
 
 func fixtureServer(t testing.TB) *server.Server {
 	t.Helper()
-	return server.New(server.Config{Store: fixtureStore(t), Now: func() time.Time { return fixedNow }, CORSOrigins: []string{"https://allowed.example"}})
+	// 192.0.2.0/24 holds httptest.NewRequest's peer: the proxy of the tests.
+	return server.New(server.Config{Store: fixtureStore(t), Now: func() time.Time { return fixedNow }, CORSOrigins: []string{"https://allowed.example"},
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}})
 }
 
 // do sends a request through ServeHTTP and returns the recorder.

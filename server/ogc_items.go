@@ -31,10 +31,10 @@ type itemsQuery struct {
 }
 
 // parseItemsQuery validates the query parameters q of an items request on
-// collection c; today is the default date.
-// qs are the queryables of c.
-func parseItemsQuery(q url.Values, c *geo.Collection, qs []geo.Field, today time.Time) (*itemsQuery, error) {
-	iq := &itemsQuery{when: geo.Interval{From: today, To: today}}
+// collection c; qs are the queryables of c. Without datetime there is no
+// temporal condition (OGC API – Features Part 1): every version matches.
+func parseItemsQuery(q url.Values, c *geo.Collection, qs []geo.Field) (*itemsQuery, error) {
+	iq := &itemsQuery{}
 	var err error
 	if iq.limit, err = parseLimit(q.Get("limit")); err != nil {
 		return nil, err

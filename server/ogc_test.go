@@ -121,14 +121,17 @@ func TestOGCBadInput(t *testing.T) {
 				t.Errorf("content type %q", ct)
 			}
 			var p struct {
+				Type   string
+				Title  string
 				Status int
+				Code   string
 				Param  string
 				Detail string
 			}
 			if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
 				t.Fatal(err)
 			}
-			if p.Status != tt.status || p.Param != tt.param || p.Detail == "" {
+			if p.Status != tt.status || p.Param != tt.param || p.Detail == "" || p.Type == "" || p.Title == "" || p.Code == "" {
 				t.Errorf("problem %+v, want status %d param %q", p, tt.status, tt.param)
 			}
 		})
@@ -141,7 +144,7 @@ func TestOGCItemsSelection(t *testing.T) {
 		name, query string
 		ids         []string
 	}{
-		{"today", "", []string{"a-new", "c", "d"}},
+		{"no datetime: every version (Part 1)", "", []string{"a-new", "a-old", "b", "c", "d"}},
 		{"before the change", "datetime=2025-06-01", []string{"a-old", "b", "d"}},
 		{"last old day", "datetime=2026-01-24", []string{"a-old", "b", "d"}},
 		{"first new day", "datetime=2026-01-25", []string{"a-new", "c", "d"}},
@@ -149,22 +152,24 @@ func TestOGCItemsSelection(t *testing.T) {
 		{"every version", "datetime=../..", []string{"a-new", "a-old", "b", "c", "d"}},
 		{"open start", "datetime=../2025-01-01", []string{"a-old", "b", "d"}},
 		{"interval across the change", "datetime=2026-01-01/2026-02-01", []string{"a-new", "a-old", "b", "c", "d"}},
-		{"bbox", "bbox=106.8,29.3,106.9,29.4", []string{"c"}},
-		{"bbox 18 digits", "bbox=106.800000000000000011,29.3000000000000000071,106.900000000000000002,29.4000000000000000001", []string{"c"}},
-		{"bbox 6 numbers", "bbox=106.8,29.3,0,106.9,29.4,100", []string{"c"}},
+		{"bbox", "bbox=106.8,29.3,106.9,29.4", []string{"b", "c"}},
+		{"bbox today", "bbox=106.8,29.3,106.9,29.4&datetime=2026-03-01", []string{"c"}},
+		{"bbox 18 digits", "bbox=106.800000000000000011,29.3000000000000000071,106.900000000000000002,29.4000000000000000001", []string{"b", "c"}},
+		{"bbox 6 numbers", "bbox=106.8,29.3,0,106.9,29.4,100", []string{"b", "c"}},
 		{"bbox in the hole of d", "bbox=106.12,28.62,106.18,28.68", nil},
-		{"bbox EPSG:4326 is lat/lon", "bbox=29.3,106.8,29.4,106.9&bbox-crs=" + url.QueryEscape("http://www.opengis.net/def/crs/EPSG/0/4326"), []string{"c"}},
-		{"bbox EPSG:3857", "bbox=11888000,3420000,11889000,3421000&bbox-crs=EPSG:3857", []string{"c"}},
-		{"point filter", "filter=" + url.QueryEscape("S_INTERSECTS(geom,POINT(106.6 29.2))"), []string{"a-new"}},
-		{"point on shared border", "filter=" + url.QueryEscape("S_INTERSECTS(geometry,POINT(106.7 29.2))"), []string{"a-new", "c"}},
-		{"polygon filter", "filter=" + url.QueryEscape("S_INTERSECTS(geom,POLYGON((106.2 28.9,106.3 28.9,106.3 29.1,106.2 29.1,106.2 28.9)))"), []string{"a-new", "d"}},
+		{"bbox EPSG:4326 is lat/lon", "bbox=29.3,106.8,29.4,106.9&bbox-crs=" + url.QueryEscape("http://www.opengis.net/def/crs/EPSG/0/4326"), []string{"b", "c"}},
+		{"bbox EPSG:3857", "bbox=11888000,3420000,11889000,3421000&bbox-crs=EPSG:3857", []string{"b", "c"}},
+		{"point filter", "filter=" + url.QueryEscape("S_INTERSECTS(geom,POINT(106.6 29.2))"), []string{"a-new", "b"}},
+		{"point filter today", "datetime=2026-03-01&filter=" + url.QueryEscape("S_INTERSECTS(geom,POINT(106.6 29.2))"), []string{"a-new"}},
+		{"point on shared border", "filter=" + url.QueryEscape("S_INTERSECTS(geometry,POINT(106.7 29.2))"), []string{"a-new", "b", "c"}},
+		{"polygon filter", "filter=" + url.QueryEscape("S_INTERSECTS(geom,POLYGON((106.2 28.9,106.3 28.9,106.3 29.1,106.2 29.1,106.2 28.9)))"), []string{"a-new", "a-old", "d"}},
 		{"bbox literal", "filter=" + url.QueryEscape("S_INTERSECTS(geom,BBOX(107.15,29.15,108,30))"), []string{"c"}},
-		{"filter crs 4326", "filter-crs=EPSG:4326&filter=" + url.QueryEscape("S_INTERSECTS(geom,POINT(29.2 106.6))"), []string{"a-new"}},
+		{"filter crs 4326", "filter-crs=EPSG:4326&filter=" + url.QueryEscape("S_INTERSECTS(geom,POINT(29.2 106.6))"), []string{"a-new", "b"}},
 		{"property filter", "name_en=Yuzhong", []string{"d"}},
-		{"cql2 comparison", "filter=" + url.QueryEscape("code = '500109' OR code IS NULL"), []string{"a-new", "c"}},
+		{"cql2 comparison", "filter=" + url.QueryEscape("code = '500109' OR code IS NULL"), []string{"a-new", "a-old", "c"}},
 		{"cql2 like", "filter=" + url.QueryEscape("name_en LIKE 'Yu%'") + "&datetime=../..", []string{"b", "d"}},
 		{"cql2 date", "filter=" + url.QueryEscape("valid_from >= DATE('2026-01-25')"), []string{"a-new", "c"}},
-		{"cql2 json", "filter-lang=cql2-json&filter=" + url.QueryEscape(`{"op":"in","args":[{"property":"name_en"},["Beibei","Yuzhong"]]}`), []string{"a-new", "d"}},
+		{"cql2 json", "filter-lang=cql2-json&filter=" + url.QueryEscape(`{"op":"in","args":[{"property":"name_en"},["Beibei","Yuzhong"]]}`), []string{"a-new", "a-old", "d"}},
 		{"combined", "datetime=../..&bbox=106.4,29.1,106.6,29.2&filter=" + url.QueryEscape("name_en = 'Beibei'"), []string{"a-new", "a-old"}},
 	}
 	for _, tt := range tests {
@@ -233,7 +238,7 @@ func TestOGCPaging(t *testing.T) {
 	t.Run("limit above the maximum is clamped", func(t *testing.T) {
 		for _, l := range []string{"10001", "99999999999999999999999"} {
 			doc := getJSON(t, s, "/collections/districts/items?limit="+l, "application/geo+json")
-			if len(featureIDs(doc)) != 3 {
+			if len(featureIDs(doc)) != 5 { // every version: no datetime
 				t.Errorf("limit=%s: %d features", l, len(featureIDs(doc)))
 			}
 		}

@@ -9,6 +9,7 @@ package server
 import (
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,7 +61,7 @@ const (
 )
 
 // versionNote is appended to every collection description.
-const versionNote = "Versions: each feature carries valid_from and valid_to (inclusive dates; null is an open end). Items show the features in force today unless datetime is given: datetime=2025-06-01 gives the layout of that day, datetime=../.. every version."
+const versionNote = "Versions: each feature carries valid_from and valid_to (inclusive dates; null is an open end). Items without datetime give every version (as OGC API – Features Part 1 says); datetime=2025-06-01 gives the layout in force on that day, datetime=../.. every version."
 
 // link is a web link of an OGC API document.
 type link struct {
@@ -171,18 +172,19 @@ func buildCollection(b baseURL, c *geo.Collection) collectionDoc {
 		Links: []link{
 			{b.at(p, nil), "self", mtJSON, "This collection"},
 			{b.at(p, url.Values{"f": {"html"}}), "alternate", mtHTML, "This collection as HTML"},
-			{b.at(p+"/items", nil), "items", mtGeoJSON, "Features in force today"},
+			{b.at(p+"/items", nil), "items", mtGeoJSON, "Features, every version"},
 			{b.at(p+"/items", url.Values{"f": {"html"}}), "items", mtHTML, "Features as HTML"},
 			{b.at(p+"/queryables", nil), "http://www.opengis.net/def/rel/ogc/1.0/queryables", mtSchema, "Queryable properties"},
 			{b.at(p+"/items", url.Values{"datetime": {"../.."}, "limit": {strconv.Itoa(maxLimit)}}), "enclosure", mtGeoJSON, "Every feature and version of the collection"},
 		},
 	}
+	d.Links = append(d.Links, downloadLinks(b, c)...)
 	if len(c.Features) > 0 {
 		bound, iv := c.Extent()
 		e := &extentDoc{}
 		e.Spatial.Bbox = [][]float64{{round7(bound.Min[0]), round7(bound.Min[1]), round7(bound.Max[0]), round7(bound.Max[1])}}
 		e.Spatial.Crs = crsCRS84
-		e.Temporal.Interval = [][]*string{{dateOrNil(iv.From), dateOrNil(iv.To)}}
+		e.Temporal.Interval = temporalIntervals(c, iv)
 		e.Temporal.Trs = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 		d.Extent = e
 	}
@@ -191,11 +193,68 @@ func buildCollection(b baseURL, c *geo.Collection) collectionDoc {
 
 func round7(v float64) float64 { return math.Round(v*1e7) / 1e7 }
 
-func dateOrNil(t time.Time) *string {
+// maxIntervals bounds the precise intervals listed after the overall one,
+// so that a layer with a date per feature keeps a short document.
+const maxIntervals = 16
+
+// temporalIntervals returns the temporal extent of c: first overall, the
+// span of every feature's validity, then, when there are between two and
+// maxIntervals of them, the distinct validity intervals of the features
+// (open start first, then by start and end), each other than overall. The
+// inclusive calendar dates of the data become RFC 3339 date-times in China
+// time: a start at 00:00:00+08:00, an end at 23:59:59+08:00; null is an
+// open end.
+func temporalIntervals(c *geo.Collection, overall geo.Interval) [][]*string {
+	out := [][]*string{intervalDoc(overall)}
+	var distinct []geo.Interval
+	for _, f := range c.Features {
+		if !slices.Contains(distinct, f.Valid) {
+			distinct = append(distinct, f.Valid)
+		}
+		if len(distinct) > maxIntervals {
+			return out
+		}
+	}
+	if len(distinct) < 2 {
+		return out
+	}
+	slices.SortFunc(distinct, func(a, b geo.Interval) int {
+		if c := compareEnd(a.From, b.From, -1); c != 0 {
+			return c
+		}
+		return compareEnd(a.To, b.To, 1)
+	})
+	for _, iv := range distinct {
+		if iv != overall {
+			out = append(out, intervalDoc(iv))
+		}
+	}
+	return out
+}
+
+// compareEnd compares two interval ends; a zero time (open) sorts as open
+// (-1: before every date, 1: after).
+func compareEnd(a, b time.Time, open int) int {
+	switch {
+	case a.Equal(b):
+		return 0
+	case a.IsZero():
+		return open
+	case b.IsZero():
+		return -open
+	}
+	return a.Compare(b)
+}
+
+func intervalDoc(iv geo.Interval) []*string {
+	return []*string{dateTimeOrNil(iv.From, "T00:00:00+08:00"), dateTimeOrNil(iv.To, "T23:59:59+08:00")}
+}
+
+func dateTimeOrNil(t time.Time, clock string) *string {
 	if t.IsZero() {
 		return nil
 	}
-	s := t.Format(geo.DateLayout)
+	s := t.Format(geo.DateLayout) + clock
 	return &s
 }
 
@@ -207,6 +266,7 @@ func buildCollections(b baseURL, snap *geo.Snapshot) collectionsDoc {
 		},
 		Collections: []collectionDoc{},
 	}
+	d.Links = append(d.Links, datasetLinks(b)...)
 	for _, c := range snap.Collections() {
 		d.Collections = append(d.Collections, buildCollection(b, c))
 	}

@@ -59,9 +59,9 @@ func itemsParameters(qs []geo.Field, withCollection bool) []any {
 	if withCollection {
 		ps = append(ps, ref("collectionId"))
 	}
-	ps = append(ps, ref("f"), ref("limit"), ref("bbox"), ref("bbox-crs"), ref("datetime"),
+	ps = append(ps, ref("f-items"), ref("limit"), ref("bbox"), ref("bbox-crs"), ref("datetime"),
 		ref("filter"), ref("filter-lang"), ref("filter-crs"), ref("crs"), ref("properties"),
-		ref("skipGeometry"), ref("cursor"))
+		ref("skipGeometry"), ref("cursor"), ref("bom"))
 	for _, q := range qs {
 		schema := obj{"type": q.Type}
 		if q.Format != "" {
@@ -105,7 +105,7 @@ func buildOpenAPI(b baseURL, snap *geo.Snapshot) obj {
 			"description": "Features intersecting the box minx,miny,maxx,maxy (or 6 numbers with heights), in bbox-crs (default CRS84 lon/lat).",
 			"schema":      obj{"type": "array", "minItems": 4, "maxItems": 6, "items": obj{"type": "number"}}},
 		"bbox-crs": param("bbox-crs", "query", "CRS of bbox.", obj{"type": "string", "format": "uri", "enum": crsEnum, "default": crsCRS84}),
-		"datetime": param("datetime", "query", "Date, timestamp or interval (start/end, .. for open); features whose validity overlaps it. Default: today (China time). ../.. gives every version.", obj{"type": "string"}),
+		"datetime": param("datetime", "query", "Date, timestamp or interval (start/end, .. for open); features whose validity overlaps it. Without it, every version (no temporal filter, as OGC API – Features Part 1 says).", obj{"type": "string"}),
 		"filter":   param("filter", "query", "CQL2 filter (basic-cql2, LIKE/BETWEEN/IN, S_INTERSECTS and S_DISJOINT with any geometry literal).", obj{"type": "string"}),
 		"filter-lang": param("filter-lang", "query", "Language of filter; cql-text is the draft name of cql2-text, accepted for GDAL 3.6.",
 			obj{"type": "string", "enum": []any{"cql2-text", "cql2-json", "cql-text"}, "default": "cql2-text"}),
@@ -114,6 +114,9 @@ func buildOpenAPI(b baseURL, snap *geo.Snapshot) obj {
 		"properties":   obj{"name": "properties", "in": "query", "required": false, "style": "form", "explode": false, "description": "Properties to include.", "schema": obj{"type": "array", "items": obj{"type": "string"}}},
 		"skipGeometry": param("skipGeometry", "query", "Leave geometry out (null).", obj{"type": "boolean", "default": false}),
 		"cursor":       param("cursor", "query", "Paging cursor; follow the next and prev links.", obj{"type": "string"}),
+		"f-items": param("f", "query", "Response format; default by Accept header (JSON unless text/html is preferred). gpkg, shp, kml and csv download every matching feature (all pages unless limit is given) as a GeoPackage, a zipped Shapefile, KML or CSV with WKT geometry.",
+			obj{"type": "string", "enum": []any{"json", "html", "gpkg", "shp", "kml", "csv"}}),
+		"bom": param("bom", "query", "With f=csv: start the file with a UTF-8 byte order mark, for spreadsheets.", obj{"type": "boolean", "default": false}),
 	}
 	fc := obj{"200": response("A page of features; next and prev links page through all of them.",
 		obj{mtGeoJSON: obj{"schema": obj{"type": "object"}}, mtHTML: obj{"schema": obj{"type": "string"}}}),
@@ -132,6 +135,9 @@ func buildOpenAPI(b baseURL, snap *geo.Snapshot) obj {
 		"/collections/{collectionId}/items/{featureId}": getOp("One feature (any version)", "getFeature",
 			[]any{ref("collectionId"), ref("featureId"), ref("f"), ref("crs"), ref("properties"), ref("skipGeometry")},
 			obj{"200": response("The feature.", obj{mtGeoJSON: obj{"schema": obj{"type": "object"}}}), "304": response("Not modified.", nil)}),
+		"/download/{file}": obj{"get": obj{"summary": "Every collection, every version, as one file: beibeimap.gpkg (GeoPackage) or beibeimap-qgis.zip (a QGIS project beside its GeoPackage).", "operationId": "getDownload",
+			"parameters": []any{obj{"name": "file", "in": "path", "required": true, "schema": obj{"type": "string", "enum": []any{datasetName + ".gpkg", datasetName + "-qgis.zip"}}}},
+			"responses":  obj{"200": response("The file, as an attachment.", obj{mtGeoPackage: obj{"schema": obj{"type": "string", "format": "binary"}}, "application/zip": obj{"schema": obj{"type": "string", "format": "binary"}}}), "304": response("Not modified.", nil), "404": response("No such file.", nil)}}},
 		"/healthz": obj{"get": obj{"summary": "Health check: 200 once data is loaded, 503 before.", "operationId": "getHealth",
 			"responses": obj{"200": response("Loaded.", jsonContent(mtJSON, obj{"type": "object"})), "503": response("No data yet.", nil)}}},
 		"/map/": obj{"get": obj{"summary": "The interactive map page.", "operationId": "getMap",

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,9 +24,26 @@ type Config struct {
 	Store *geo.Store
 	// Logger receives request failures; nil discards them.
 	Logger *slog.Logger
+	// LogRequests logs one line per answered request to Logger (method,
+	// route, path, status, duration, bytes, peer; never a body or query).
+	LogRequests bool
 	// CORSOrigins lists the origins allowed to call the API from a browser;
-	// "*" allows any. Empty disables CORS headers.
+	// "*" allows any. Empty (the default) disables CORS headers.
 	CORSOrigins []string
+	// BaseURL, when set, is the absolute URL of the service root that every
+	// link is built on (see ParseBaseURL); forwarded headers are then
+	// ignored.
+	BaseURL string
+	// TrustedProxies are the peers whose Forwarded and X-Forwarded-*
+	// headers are believed; empty believes nobody's.
+	TrustedProxies []netip.Prefix
+	// MaxExpensive bounds the expensive requests (batch lookups, large
+	// items pages, exports) answered at once; 0 means DefaultMaxExpensive.
+	MaxExpensive int
+	// ExpensiveWait is how long an expensive request beyond MaxExpensive
+	// waits for a slot before a 503; 0 means DefaultExpensiveWait, a
+	// negative value not at all.
+	ExpensiveWait time.Duration
 	// Basemap is an optional raster tile URL template ({z}/{x}/{y}) offered
 	// by the map page; empty means no basemap.
 	Basemap string
@@ -41,6 +59,10 @@ type Config struct {
 
 // DefaultMaxBody is the default bound of a request body (8 MiB).
 const DefaultMaxBody = 8 << 20
+
+// DefaultMaxExpensive is the default bound of concurrent expensive
+// requests: a 10,000-point batch holds about 10 MB while it runs.
+const DefaultMaxExpensive = 4
 
 // Server serves the HTTP API. It is safe for concurrent use; it implements
 // http.Handler.
@@ -59,6 +81,14 @@ type Server struct {
 	webTags sync.Map
 	// bufs recycles response buffers of items pages (*[]byte).
 	bufs sync.Pool
+	// metrics are the Prometheus series served at /metrics; routeNames
+	// the registered route patterns, the only values of its route label.
+	metrics    *metrics
+	routeNames map[string]bool
+	// slots holds one token per expensive request running.
+	slots chan struct{}
+	// loads is the outcome of the last load of the data, for /readyz.
+	loads loadState
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -77,11 +107,22 @@ func New(cfg Config) *Server {
 	if cfg.Web == nil {
 		cfg.Web = web.FS()
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, e: echo.New(), web: cfg.Web, tiles: tiles.NewCache(tileCacheSize)}
+	if cfg.MaxExpensive <= 0 {
+		cfg.MaxExpensive = DefaultMaxExpensive
+	}
+	if cfg.ExpensiveWait == 0 {
+		cfg.ExpensiveWait = DefaultExpensiveWait
+	}
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, e: echo.New(), web: cfg.Web, tiles: tiles.NewCache(tileCacheSize),
+		metrics: newMetrics(), slots: make(chan struct{}, cfg.MaxExpensive), routeNames: map[string]bool{}}
+	if snap := cfg.Store.Snapshot(); snap != nil {
+		s.metrics.published(snap, 0)
+	}
 	s.bufs.New = newBuffer
 	s.e.HideBanner = true
 	s.e.HidePort = true
 	s.e.HTTPErrorHandler = s.handleError
+	s.e.Use(s.observe, s.secure, s.withBase)
 	s.e.Use(middleware.Recover())
 	if len(cfg.CORSOrigins) > 0 {
 		s.e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
@@ -90,8 +131,12 @@ func New(cfg Config) *Server {
 			ExposeHeaders: []string{"ETag", "Link", "Content-Crs", "OGC-NumberMatched"},
 		}))
 	}
-	s.e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	s.e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024,
+		Skipper: func(c echo.Context) bool { return !acceptsGzip(c.Request().Header.Get("Accept-Encoding")) }}))
 	s.routes()
+	for _, r := range s.e.Routes() {
+		s.routeNames[r.Path] = true
+	}
 	return s
 }
 

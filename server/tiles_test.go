@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"os/exec"
 	"regexp"
@@ -35,7 +36,9 @@ func tileServer(t *testing.T) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(Config{Store: geo.NewStore(snap), Now: func() time.Time { return time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC) }})
+	// 192.0.2.0/24 holds httptest.NewRequest's peer: the proxy of the tests.
+	return New(Config{Store: geo.NewStore(snap), Now: func() time.Time { return time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC) },
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}})
 }
 
 func TestTileEndpoint(t *testing.T) {
@@ -110,6 +113,17 @@ func TestTileJSONAndStyle(t *testing.T) {
 		if !strings.Contains(rec.Body.String(), `"https://maps.example.org/beibei/tiles/{z}/{x}/{y}.mvt"`) {
 			t.Errorf("%s does not carry the proxied tile URL: %s", path, rec.Body)
 		}
+	}
+	// ?layers= describes only the layers the tiles then carry.
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/tiles/tiles.json?layers=sites", nil))
+	var tj struct {
+		Tiles        []string
+		VectorLayers []struct{ ID string } `json:"vector_layers"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &tj); err != nil || len(tj.VectorLayers) != 1 || tj.VectorLayers[0].ID != "sites" ||
+		len(tj.Tiles) != 1 || !strings.HasSuffix(tj.Tiles[0], "?layers=sites") {
+		t.Errorf("tiles.json?layers=sites = %s (%v)", rec.Body, err)
 	}
 }
 

@@ -182,13 +182,14 @@ func TestCacheMergesConcurrentMisses(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); c.Get("k", render) }()
+	k := tiles.Key{Version: "v1", Date: "2026-11-29", Tile: maptile.New(1, 2, 3)}
+	go func() { defer wg.Done(); c.Get(k, render) }()
 	<-started
 	for i := 0; i < 8; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if b, err := c.Get("k", render); err != nil || string(b) != "tile" {
+			if b, err := c.Get(k, render); err != nil || string(b) != "tile" {
 				t.Errorf("Get = %q, %v", b, err)
 			}
 		}()
@@ -199,14 +200,71 @@ func TestCacheMergesConcurrentMisses(t *testing.T) {
 		t.Errorf("rendered %d times, want 1", n)
 	}
 	// Eviction: two more keys push "k" out of a cache of two.
-	c.Get("a", func() ([]byte, error) { return []byte("a"), nil })
-	c.Get("b", func() ([]byte, error) { return []byte("b"), nil })
-	c.Get("k", render)
+	a, b := k, k
+	a.Layers, b.Layers = "a", "b"
+	c.Get(a, func() ([]byte, error) { return []byte("a"), nil })
+	c.Get(b, func() ([]byte, error) { return []byte("b"), nil })
+	c.Get(k, render)
 	if n := renders.Load(); n != 2 {
 		t.Errorf("after eviction rendered %d times, want 2", n)
 	}
-	if _, err := c.Get("e", func() ([]byte, error) { return nil, errors.New("boom") }); err == nil {
+	e := k
+	e.Layers = "e"
+	if _, err := c.Get(e, func() ([]byte, error) { return nil, errors.New("boom") }); err == nil {
 		t.Error("render error not returned")
+	}
+}
+
+// TestCacheGenerations checks that the first request of a new snapshot
+// generation drops the tiles of the old one, and that a late request of the
+// old generation is answered but does not bring its tile back.
+func TestCacheGenerations(t *testing.T) {
+	c := tiles.NewCache(100)
+	tile := maptile.New(1, 1, 1)
+	get := func(v string, tl maptile.Tile) {
+		t.Helper()
+		if _, err := c.Get(tiles.Key{Version: v, Tile: tl}, func() ([]byte, error) { return []byte(v), nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get("old", tile)
+	get("old", maptile.New(0, 0, 0))
+	if n := c.Len(); n != 2 {
+		t.Fatalf("cache holds %d tiles, want 2", n)
+	}
+	get("new", tile)
+	if n := c.Len(); n != 1 {
+		t.Errorf("after the first tile of a new generation the cache holds %d tiles, want 1", n)
+	}
+	get("old", maptile.New(0, 0, 0)) // a request that began before the reload
+	if n := c.Len(); n != 1 {
+		t.Errorf("a late request of the old generation was kept: %d tiles, want 1", n)
+	}
+	var renders int
+	b, _ := c.Get(tiles.Key{Version: "new", Tile: tile}, func() ([]byte, error) { renders++; return nil, nil })
+	if renders != 0 || string(b) != "new" {
+		t.Errorf("the new generation's tile was not kept (renders %d, tile %q)", renders, b)
+	}
+}
+
+// TestKey checks that the key tells apart everything Render depends on.
+func TestKey(t *testing.T) {
+	s := fixture(t)
+	tile := maptile.New(203, 105, 8)
+	d := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	base := tiles.NewKey(s, tile, d)
+	if base.Version != s.Version() || base.Date != "2026-11-29" || base.Layers != "" || base.Tile != tile {
+		t.Errorf("NewKey = %+v", base)
+	}
+	for name, k := range map[string]tiles.Key{
+		"other date":  tiles.NewKey(s, tile, d.AddDate(0, 0, 1)),
+		"every date":  tiles.NewKey(s, tile, time.Time{}),
+		"some layers": tiles.NewKey(s, tile, d, "zones"),
+		"other tile":  tiles.NewKey(s, maptile.New(203, 106, 8), d),
+	} {
+		if k == base || k.String() == base.String() {
+			t.Errorf("%s: key %v equals %v", name, k, base)
+		}
 	}
 }
 

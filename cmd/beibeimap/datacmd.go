@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"beibeimap/data"
 	"beibeimap/data/check"
 )
 
@@ -38,7 +39,7 @@ func runData(args []string, getenv func(string) string, stdout, stderr io.Writer
 		}
 		return buildData(*src, *out, stderr)
 	case "check":
-		dir := fset.String("data", "", "folder of COLLECTION.geojson layers (default: the embedded layers)")
+		dir := fset.String("data", "", "folder of COLLECTION.geojson layers, or a .gpkg GeoPackage (default: the embedded layers)")
 		if done, err := parseNoArgs(fset, args[1:], getenv, stderr); done {
 			return err
 		}
@@ -47,8 +48,8 @@ func runData(args []string, getenv func(string) string, stdout, stderr io.Writer
 			if err != nil {
 				return fmt.Errorf("data check: %w", err)
 			}
-			if !st.IsDir() {
-				return fmt.Errorf("data check: %s is not a folder", *dir)
+			if !st.IsDir() && !data.IsGeoPackage(*dir) {
+				return fmt.Errorf("data check: %s is neither a folder nor a .gpkg GeoPackage", *dir)
 			}
 		}
 		ok, err := check.Run(layers(*dir), stdout)

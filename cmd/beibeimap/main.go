@@ -5,11 +5,15 @@
 // Usage:
 //
 //	beibeimap serve [--addr 127.0.0.1:8080] [--data DIR] [--cors ORIGINS] [--basemap URL] [--watch 0s]
+//	                [--base-url URL] [--trusted-proxies CIDRS] [--log-format text|json] [--log-requests]
+//	                [--shutdown-grace 10s] [--max-conns 1024] [--max-expensive 4]
 //	beibeimap serve --source postgres://USER@HOST/DB
 //	beibeimap lookup LON LAT [--crs C] [--date D] [--data DIR]
 //	beibeimap lookup --address TEXT [--date D] [--data DIR]
 //	beibeimap data build [--src DIR] [--out DIR]
 //	beibeimap data check [--data DIR]
+//	beibeimap tiles export [--format pmtiles|mbtiles] -o FILE [--minzoom 0] [--maxzoom 14] [--datetime D] [--data DIR]
+//	beibeimap export --format gpkg|qgis|shp|kml|csv|geojson [--collection ID] [--datetime D] [--data DIR] -o FILE
 //	beibeimap data push --to postgres://USER@HOST/DB [--data DIR]
 //
 // Every flag can also be given as an environment variable BEIBEIMAP_NAME
@@ -44,10 +48,14 @@ var errSilent = errors.New("failed")
 
 const usage = `usage:
   beibeimap serve [--addr 127.0.0.1:8080] [--data DIR] [--cors ORIGINS] [--basemap URL] [--watch DURATION]
+                  [--base-url URL] [--trusted-proxies CIDRS] [--log-format text|json] [--log-requests=false]
+                  [--shutdown-grace DURATION] [--max-conns N] [--max-expensive N]
   beibeimap lookup LON LAT [--crs wgs84|gcj02|bd09] [--date YYYY-MM-DD] [--data DIR]
   beibeimap lookup --address TEXT [--date YYYY-MM-DD] [--data DIR]
   beibeimap data build [--src DIR] [--out DIR]
   beibeimap data check [--data DIR]
+  beibeimap tiles export [--format pmtiles|mbtiles] -o FILE [--minzoom 0] [--maxzoom 14] [--datetime YYYY-MM-DD|..] [--data DIR]
+  beibeimap export --format gpkg|qgis|shp|kml|csv|geojson [--collection ID] [--datetime D] [--data DIR] -o FILE
   beibeimap data push --to postgres://… [--data DIR]
   beibeimap serve --source postgres://… [--addr …] (follows edits made in PostGIS)
 Flags may also be set as BEIBEIMAP_<FLAG> environment variables.`
@@ -66,6 +74,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runLookup(ctx, args[1:], getenv, stdout, stderr)
 	case "data":
 		return runData(args[1:], getenv, stdout, stderr)
+	case "tiles":
+		return runTiles(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -44,9 +44,9 @@ func (l *serverLog) String() string {
 	return l.b.String()
 }
 
-// startServe runs `beibeimap serve` with args on port 0 until the test
+// startServeEnv runs `beibeimap serve` with args on port 0 until the test
 // ends and returns its base URL and log.
-func startServe(t *testing.T, env map[string]string, args ...string) (string, *serverLog) {
+func startServeEnv(t *testing.T, env map[string]string, args ...string) (string, *serverLog) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	log := &serverLog{addr: make(chan string, 1)}
@@ -158,8 +158,8 @@ func TestPostGISSource(t *testing.T) {
 		t.Errorf("data push said %q", out.String())
 	}
 
-	files, _ := startServe(t, nil)
-	db, log := startServe(t, map[string]string{"BEIBEIMAP_SOURCE": pg.URL()})
+	files, _ := startServeEnv(t, nil)
+	db, log := startServeEnv(t, map[string]string{"BEIBEIMAP_SOURCE": pg.URL()})
 	seat := seatOf(t, "500109002") // 朝阳街道
 	lookup := fmt.Sprintf("/lookup?lon=%v&lat=%v", seat[0], seat[1])
 	paths := []string{
@@ -225,6 +225,14 @@ func TestPostGISSource(t *testing.T) {
 	}
 	if got := get(t, db, "/collections/townships/items/500109002"); !bytes.Equal(got.body, item.body) || got.etag != item.etag {
 		t.Error("the invalid geometry is served")
+	}
+	var ready struct {
+		Status   string
+		LastLoad struct{ Error string }
+	}
+	r := get(t, db, "/readyz")
+	if err := json.Unmarshal(r.body, &ready); err != nil || r.status != http.StatusOK || ready.Status != "ready" || !strings.Contains(ready.LastLoad.Error, "Self-intersection") {
+		t.Errorf("/readyz after the invalid edit: %d %s: want ready (the last good data is served) with the failed load's error", r.status, r.body)
 	}
 
 	// Restarting the database under load fails no request: the data is

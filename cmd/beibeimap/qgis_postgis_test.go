@@ -27,7 +27,7 @@ func TestQGISEditReachesServer(t *testing.T) {
 	if err := run(context.Background(), []string{"data", "push", "--to", pg.URL()}, func(string) string { return "" }, io.Discard, io.Discard); err != nil {
 		t.Fatalf("data push: %v", err)
 	}
-	db, log := startServe(t, nil, "--source", pg.URL())
+	db, log := startServeEnv(t, nil, "--source", pg.URL())
 	seat := seatOf(t, "500109002") // 朝阳街道
 	lookup := fmt.Sprintf("/lookup?lon=%v&lat=%v", seat[0], seat[1])
 	if name := lookupTownship(t, get(t, db, lookup)); name != "朝阳街道" {

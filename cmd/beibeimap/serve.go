@@ -10,12 +10,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path"
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/net/netutil"
 
 	"beibeimap/data"
 	"beibeimap/data/postgis"
@@ -31,6 +34,18 @@ type serveConfig struct {
 	CORS    string
 	Basemap string
 	Watch   time.Duration
+	// BaseURL replaces the request's scheme, host and forwarded headers
+	// in every link; TrustedProxies are the CIDRs whose forwarded headers
+	// are believed otherwise.
+	BaseURL        string
+	TrustedProxies []netip.Prefix
+	LogFormat      string
+	LogRequests    bool
+	// ShutdownGrace is how long in-flight requests may finish after
+	// SIGTERM before their connections are closed.
+	ShutdownGrace time.Duration
+	MaxConns      int
+	MaxExpensive  int
 }
 
 // newFlagSet returns a flag set that reports errors to stderr and does not
@@ -64,14 +79,23 @@ func envDefaults(fs *flag.FlagSet, getenv func(string) string) error {
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
-	cfg := serveConfig{Addr: "127.0.0.1:8080"}
+	cfg := serveConfig{Addr: "127.0.0.1:8080", LogFormat: "text", LogRequests: true, ShutdownGrace: 10 * time.Second,
+		MaxConns: 1024, MaxExpensive: server.DefaultMaxExpensive}
+	var proxies string
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
-	fs.StringVar(&cfg.Data, "data", "", "folder of COLLECTION.geojson layers (default: the embedded layers)")
+	fs.StringVar(&cfg.Data, "data", "", "folder of COLLECTION.geojson layers, or a .gpkg GeoPackage (default: the embedded layers)")
 	fs.StringVar(&cfg.Source, "source", "", "postgres:// URL of a PostGIS database to serve and follow, instead of --data (see data/postgis)")
-	fs.StringVar(&cfg.CORS, "cors", "*", "comma-separated origins allowed by CORS (empty: none)")
+	fs.StringVar(&cfg.CORS, "cors", "", "comma-separated origins allowed by CORS, or * for any (default: none)")
 	fs.StringVar(&cfg.Basemap, "basemap", "", "optional raster basemap URL template with {z}/{x}/{y}")
-	fs.DurationVar(&cfg.Watch, "watch", 0, "with --data: poll the folder this often and reload on change (0: only on SIGHUP)")
+	fs.DurationVar(&cfg.Watch, "watch", 0, "with --data: poll the folder or GeoPackage this often and reload on change (0: only on SIGHUP)")
+	fs.StringVar(&cfg.BaseURL, "base-url", "", "absolute URL of the service root for links (default: from the request)")
+	fs.StringVar(&proxies, "trusted-proxies", "", "comma-separated CIDRs whose Forwarded/X-Forwarded-* headers are believed (default: none)")
+	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "log format: text or json")
+	fs.BoolVar(&cfg.LogRequests, "log-requests", cfg.LogRequests, "log one line per request")
+	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", cfg.ShutdownGrace, "on SIGTERM, how long in-flight requests may finish")
+	fs.IntVar(&cfg.MaxConns, "max-conns", cfg.MaxConns, "most open connections at once (further ones wait to be accepted)")
+	fs.IntVar(&cfg.MaxExpensive, "max-expensive", cfg.MaxExpensive, "most expensive requests (batches, large pages) at once; beyond it 503")
 	if err := fs.Parse(args); err != nil {
 		return cfg, errSilent
 	}
@@ -84,17 +108,49 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	if cfg.Source != "" && (!isPostgresURL(cfg.Source) || cfg.Data != "") {
 		return cfg, errors.New("serve: --source takes a postgres:// URL and excludes --data")
 	}
-	if cfg.Watch < 0 {
-		return cfg, errors.New("serve: --watch must not be negative")
+	if cfg.Watch < 0 || cfg.ShutdownGrace < 0 {
+		return cfg, errors.New("serve: --watch and --shutdown-grace must not be negative")
+	}
+	if cfg.MaxConns < 1 || cfg.MaxExpensive < 1 {
+		return cfg, errors.New("serve: --max-conns and --max-expensive must be at least 1")
+	}
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return cfg, fmt.Errorf("serve: --log-format %q: want text or json", cfg.LogFormat)
+	}
+	if cfg.BaseURL != "" {
+		b, err := server.ParseBaseURL(cfg.BaseURL)
+		if err != nil {
+			return cfg, fmt.Errorf("serve: --base-url: %w", err)
+		}
+		cfg.BaseURL = b
+	}
+	for _, p := range strings.Split(proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") { // a single address
+			if a, err := netip.ParseAddr(p); err == nil {
+				p = netip.PrefixFrom(a, a.BitLen()).String()
+			}
+		}
+		pfx, err := netip.ParsePrefix(p)
+		if err != nil {
+			return cfg, fmt.Errorf("serve: --trusted-proxies: %w", err)
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, pfx.Masked())
 	}
 	return cfg, nil
 }
 
-// layers returns the file system of the layers: dir, or the embedded
-// default layers when dir is empty.
+// layers returns the file system of the layers: dir, a GeoPackage file
+// when dir ends in .gpkg (data.GeoPackageFS), or the embedded default
+// layers when dir is empty.
 func layers(dir string) fs.FS {
 	if dir == "" {
 		return data.Default()
+	}
+	if data.IsGeoPackage(dir) {
+		return data.GeoPackageFS(dir)
 	}
 	return os.DirFS(dir)
 }
@@ -104,8 +160,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	var log *slog.Logger
+	if cfg.LogFormat == "json" {
+		log = slog.New(slog.NewJSONHandler(stderr, nil))
+	} else {
+		log = slog.New(slog.NewTextHandler(stderr, nil))
+	}
 	fsys := layers(cfg.Data)
+	start := time.Now()
 	var (
 		snap *geo.Snapshot
 		pg   *postgis.Source
@@ -118,6 +180,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	took := time.Since(start)
 	store := geo.NewStore(snap)
 	var origins []string
 	for _, o := range strings.Split(cfg.CORS, ",") {
@@ -125,40 +188,58 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			origins = append(origins, o)
 		}
 	}
-	h := server.New(server.Config{Store: store, Logger: log, CORSOrigins: origins, Basemap: cfg.Basemap})
+	h := server.New(server.Config{Store: store, Logger: log, LogRequests: cfg.LogRequests, CORSOrigins: origins, Basemap: cfg.Basemap,
+		BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, MaxExpensive: cfg.MaxExpensive})
+	h.Loaded(snap, took, nil)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	// Timeouts: a client gets 5 s to send its headers and 30 s for the
+	// whole request (an 8 MiB batch over a slow link), an answer 60 s to
+	// be written, an idle keep-alive connection 60 s before it is closed.
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    1 << 20,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if cfg.Data != "" {
+		// Catch SIGHUP before saying we listen: from then on a SIGHUP
+		// means reload, never the default of terminating.
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		go watch(ctx, cfg, fsys, store, h, log, hup)
 	}
 	fmt.Fprintf(stderr, "beibeimap: listening on http://%s (%d collections, %d indexed parts, data %s)\n",
 		ln.Addr(), len(snap.Collections()), snap.Parts(), snap.Version())
+	log.Info("loaded", "version", snap.Version(), "collections", len(snap.Collections()), "took", took)
 
-	if cfg.Data != "" {
-		go watch(ctx, cfg, fsys, store, log)
-	}
 	if pg != nil {
-		go followPostGIS(ctx, pg, store, log)
+		go followPostGIS(ctx, pg, store, h.Loaded, log)
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(netutil.LimitListener(ln, cfg.MaxConns)) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	log.Info("shutting down: no new connections; waiting for in-flight requests", "grace", cfg.ShutdownGrace)
+	shut, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shut); err != nil {
-		return fmt.Errorf("serve: shutdown: %w", err)
+		// The grace is over: what is still open is a slow client or a
+		// stuck connection, not a failure of the service.
+		log.Warn("shutdown grace expired; closing the connections still open", "grace", cfg.ShutdownGrace, "err", err)
+		srv.Close()
+		return nil
 	}
+	log.Info("shut down: every in-flight request answered")
 	return nil
 }
 
@@ -173,12 +254,10 @@ func reload(fsys fs.FS, store *geo.Store) (*geo.Snapshot, error) {
 	return snap, nil
 }
 
-// watch reloads the data folder on SIGHUP and, with cfg.Watch > 0, when the
-// newest modification time or size of its layer files changes.
-func watch(ctx context.Context, cfg serveConfig, fsys fs.FS, store *geo.Store, log *slog.Logger) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+// watch reloads the data folder on each signal from hup (SIGHUP) and, with cfg.Watch > 0, when the
+// newest modification time or size of its layer files changes, and tells h
+// (for /readyz and /metrics) and the log how each reload went.
+func watch(ctx context.Context, cfg serveConfig, fsys fs.FS, store *geo.Store, h *server.Server, log *slog.Logger, hup <-chan os.Signal) {
 	var tick <-chan time.Time
 	if cfg.Watch > 0 {
 		t := time.NewTicker(cfg.Watch)
@@ -187,12 +266,15 @@ func watch(ctx context.Context, cfg serveConfig, fsys fs.FS, store *geo.Store, l
 	}
 	last := stamp(fsys)
 	do := func(why string) {
+		start := time.Now()
 		snap, err := reload(fsys, store)
+		took := time.Since(start)
+		h.Loaded(snap, took, err)
 		if err != nil {
-			log.Error("reload failed; still serving the previous data", "why", why, "err", err)
+			log.Error("reload failed; still serving the previous data", "why", why, "err", err, "version", store.Snapshot().Version())
 			return
 		}
-		log.Info("reloaded", "why", why, "version", snap.Version(), "collections", len(snap.Collections()))
+		log.Info("reloaded", "why", why, "version", snap.Version(), "collections", len(snap.Collections()), "took", took)
 	}
 	for {
 		select {

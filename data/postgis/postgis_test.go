@@ -167,7 +167,7 @@ func TestWatch(t *testing.T) {
 	}
 	store := geo.NewStore(snap)
 	done := make(chan error, 1)
-	go func() { done <- src.Watch(ctx, store) }()
+	go func() { done <- src.Watch(ctx, store, nil) }()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -240,7 +240,7 @@ func TestWatchBacksOff(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	store := geo.NewStore(want)
-	go src.Watch(ctx, store)
+	go src.Watch(ctx, store, nil)
 	pg.Stop()
 	before := strings.Count(logs.String(), "reconnecting")
 	time.Sleep(2 * time.Second) // the window the attempts are counted in

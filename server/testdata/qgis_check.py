@@ -50,9 +50,14 @@ def observe(spec):
                 continue
             obs["featureCount"] = lyr.featureCount()
             obs["fields"] = [f.name() for f in lyr.fields()]
+            obs["fieldTypes"] = {f.name(): f.typeName() for f in lyr.fields()}
             ids = []
+            names = []
             for f in lyr.getFeatures():
                 ids.append(f["id"] if "id" in obs["fields"] else f.id())
+                if "name" in obs["fields"]:
+                    names.append(str(f["name"]))
+            obs["names"] = names
             obs["iterated"] = len(ids)
             obs["ids"] = sorted(str(i) for i in ids)
             if l.get("filter"):

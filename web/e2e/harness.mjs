@@ -123,3 +123,68 @@ export function watch(page) {
 export function foreign(requests, origin) {
   return requests.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin);
 }
+
+// The helpers below drive the page the way the tests of map.test.mjs do;
+// newer test files share them.
+
+// openPage loads the map page of server at hash in a new page of browser
+// and waits until every layer is drawn.
+export async function openPage(browser, server, hash = '', viewport) {
+  const page = await browser.context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
+  const w = watch(page);
+  await page.goto(`${server.url}/map/${hash}`);
+  await page.waitForSelector('html[data-ready="1"]');
+  return { page, w };
+}
+
+export const panelSeq = (page) => page.$eval('#panel', (p) => Number(p.dataset.seq ?? 0));
+
+// waitLookup waits for the panel to show an answer (or error) newer than
+// seq and returns its state.
+export async function waitLookup(page, seq) {
+  await page.waitForFunction((n) => {
+    const p = document.getElementById('panel');
+    return Number(p.dataset.seq ?? 0) > n && (p.dataset.state === 'done' || p.dataset.state === 'error');
+  }, seq);
+  return page.$eval('#panel', (p) => p.dataset.state);
+}
+
+// mapPoint is the page coordinate of lon/lat on the map.
+export function mapPoint(page, { lon, lat }) {
+  return page.evaluate(([lat, lon]) => {
+    const m = window.beibeimap.map;
+    const p = m.latLngToContainerPoint([lat, lon]);
+    const r = m.getContainer().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  }, [lat, lon]);
+}
+
+// visibleText returns the text of the elements matching selector that is
+// rendered (not in a closed <details>, not hidden), split by the language
+// the nearest lang attribute gives it: {zh: '…', en: '…', all: '…'}.
+export function visibleText(page, selector) {
+  return page.evaluate((sel) => {
+    const out = { zh: '', en: '', all: '' };
+    for (const root of document.querySelectorAll(sel)) {
+      const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        const el = n.parentElement;
+        if (!el || !el.checkVisibility({ visibilityProperty: true })) continue;
+        if (['SCRIPT', 'STYLE', 'OPTION', 'DATALIST', 'TITLE'].includes(el.tagName)) continue;
+        // Text inside a closed <details> other than its summary is not shown.
+        const d = el.closest('details');
+        if (d && !d.open && !el.closest('summary')) continue;
+        const lang = el.closest('[lang]')?.getAttribute('lang') ?? '';
+        const s = n.textContent.trim();
+        if (!s) continue;
+        out[lang.startsWith('zh') ? 'zh' : 'en'] += s + '\n';
+        out.all += s + '\n';
+      }
+    }
+    return out;
+  }, selector);
+}
+
+// CJK matches a Chinese character or CJK punctuation.
+export const CJK = /[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]/;

@@ -1,0 +1,439 @@
+package server_test
+
+// Downloads, opened by the programs GIS staff use: GDAL (ogrinfo) and
+// QGIS. Expectations come from the server's own GeoJSON answers to the same
+// filters.
+
+import (
+	"archive/zip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"beibeimap/data"
+	"beibeimap/geo"
+	"beibeimap/server"
+)
+
+// ogr runs a GDAL program and fails on an error or on anything it prints
+// to stderr (GDAL's warnings, its GeoPackage driver's checks on open).
+func ogr(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(requireTool(t, name), args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil || stderr.Len() > 0 {
+		t.Fatalf("%s %s: %v\nstderr: %s", name, strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out)
+}
+
+// fetchFile GETs target, checks status 200, content type and the
+// attachment's file name, and saves the body.
+func fetchFile(t *testing.T, h http.Handler, target, ctype, name string) string {
+	t.Helper()
+	rec := do(t, h, http.MethodGet, target)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET %s: status %d: %s", target, rec.Code, rec.Body)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != ctype {
+		t.Errorf("GET %s: content type %q, want %q", target, ct, ctype)
+	}
+	if cd := rec.Header().Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="`+name+`"`) {
+		t.Errorf("GET %s: Content-Disposition %q, want file name %s", target, cd, name)
+	}
+	if cl := rec.Header().Get("Content-Length"); cl != fmt.Sprint(rec.Body.Len()) {
+		t.Errorf("GET %s: Content-Length %q, body %d bytes", target, cl, rec.Body.Len())
+	}
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, rec.Body.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// jsonIDs returns the sorted ids of every feature the items endpoint
+// answers for query (all pages at once).
+func jsonIDs(t *testing.T, h http.Handler, coll, query string) []string {
+	t.Helper()
+	doc := getJSON(t, h, "/collections/"+coll+"/items?limit=10000&"+query, "application/geo+json")
+	ids := featureIDs(doc)
+	sort.Strings(ids)
+	return ids
+}
+
+// ogrIDs returns the sorted values of the id field of a layer.
+func ogrIDs(t *testing.T, path, layer string) []string {
+	t.Helper()
+	out := ogr(t, "ogrinfo", "-ro", "-q", path, layer, "-sql", fmt.Sprintf(`SELECT id FROM "%s"`, layer))
+	ids := []string{}
+	for _, m := range regexp.MustCompile(`(?m)^\s+id \(String\) = (.*)$`).FindAllStringSubmatch(out, -1) {
+		ids = append(ids, m[1])
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+func TestDownloadGeoPackageFilters(t *testing.T) {
+	requireTool(t, "ogrinfo")
+	s := server.New(server.Config{Store: defaultStore(t)})
+	tests := []struct{ name, query string }{
+		{"every version", ""},
+		{"before the change", "datetime=2025-06-01"},
+		{"after the change", "datetime=2026-06-01"},
+		{"bbox", "bbox=106.3,29.7,106.6,30.0"},
+		{"filter", "filter=" + url.QueryEscape("name = '北碚区'")},
+		{"property", "name_en=" + url.QueryEscape("Beibei District")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := jsonIDs(t, s, "districts", tt.query)
+			name := "districts.gpkg"
+			if strings.HasPrefix(tt.query, "datetime=") {
+				name = "districts-" + strings.TrimPrefix(tt.query, "datetime=") + ".gpkg"
+			}
+			path := fetchFile(t, s, "/collections/districts/items?f=gpkg&"+tt.query, "application/geopackage+sqlite3", name)
+			got := ogrIDs(t, path, "districts")
+			if len(want) == 0 || strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("GeoPackage ids %v, items %v", got, want)
+			}
+		})
+	}
+	t.Run("properties", func(t *testing.T) {
+		path := fetchFile(t, s, "/collections/seats/items?f=gpkg&properties=name,population", "application/geopackage+sqlite3", "seats.gpkg")
+		out := ogr(t, "ogrinfo", "-ro", "-so", path, "seats")
+		for _, f := range []string{"id: String", "name: String", "population: Integer"} {
+			if !strings.Contains(out, f) {
+				t.Errorf("no field %q:\n%s", f, out)
+			}
+		}
+		if strings.Contains(out, "name_en:") {
+			t.Errorf("properties=name,population kept name_en:\n%s", out)
+		}
+	})
+	t.Run("collection links it", func(t *testing.T) {
+		doc := getJSON(t, s, "/collections/districts", "application/json")
+		href := linkHref(doc, "enclosure", "application/geopackage+sqlite3")
+		if href == "" {
+			t.Fatalf("no GeoPackage enclosure in %v", doc["links"])
+		}
+		fetchFile(t, s, pathOf(t, href), "application/geopackage+sqlite3", "districts.gpkg")
+		doc = getJSON(t, s, "/collections", "application/json")
+		if href := linkHref(doc, "enclosure", "application/geopackage+sqlite3"); pathOf(t, href) != "/download/beibeimap.gpkg" {
+			t.Errorf("collections enclosure %q", href)
+		}
+	})
+}
+
+func TestDownloadBadInput(t *testing.T) {
+	s := server.New(server.Config{Store: storeFromGeoJSON(t, map[string]string{
+		"districts": `{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","properties":{},"geometry":{"type":"Point","coordinates":[106.4,29.8]}}]}`,
+		"mixed":     `{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","properties":{},"geometry":{"type":"Point","coordinates":[106.4,29.8]}},{"type":"Feature","id":"b","properties":{},"geometry":{"type":"LineString","coordinates":[[106.4,29.8],[106.5,29.9]]}}]}`,
+	})})
+	tests := []struct {
+		name, target string
+		status       int
+		param        string
+	}{
+		{"other crs", "/collections/districts/items?f=gpkg&crs=EPSG:3857", 400, "crs"},
+		{"skip geometry", "/collections/districts/items?f=gpkg&skipGeometry=true", 400, "skipGeometry"},
+		{"bad bbox", "/collections/districts/items?f=gpkg&bbox=1,2", 400, "bbox"},
+		{"unknown parameter", "/collections/districts/items?f=gpkg&colour=red", 400, "colour"},
+		{"unknown collection", "/collections/nope/items?f=gpkg", 404, "collectionId"},
+		{"unknown format", "/collections/districts/items?f=dwg", 400, "f"},
+		{"unknown dataset file", "/download/nope.gpkg", 404, "file"},
+		{"unknown dataset format", "/download/beibeimap.dwg", 404, "file"},
+		{"dataset parameter", "/download/beibeimap.gpkg?limit=1", 400, "limit"},
+		{"bom on a GeoPackage", "/collections/districts/items?f=gpkg&bom=true", 400, "bom"},
+		{"bad bom", "/collections/districts/items?f=csv&bom=yes", 400, "bom"},
+		{"bom on JSON", "/collections/districts/items?bom=true", 400, "bom"},
+		{"mixed shapes in a shapefile", "/collections/mixed/items?f=shp", 400, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := do(t, s, http.MethodGet, tt.target)
+			var p struct {
+				Status int
+				Code   string
+				Param  string
+			}
+			json.Unmarshal(rec.Body.Bytes(), &p)
+			if rec.Code != tt.status || p.Param != tt.param || p.Code == "" || rec.Header().Get("Content-Type") != "application/problem+json" {
+				t.Errorf("status %d %s, problem %+v; want %d %s", rec.Code, rec.Header().Get("Content-Type"), p, tt.status, tt.param)
+			}
+		})
+	}
+}
+
+// TestDownloadDataset opens /download/beibeimap.gpkg in GDAL and QGIS:
+// every collection a table with every feature, geometry types, SRS and
+// spatial index, no warning.
+func TestDownloadDataset(t *testing.T) {
+	requireTool(t, "ogrinfo")
+	st := defaultStore(t)
+	s := server.New(server.Config{Store: st})
+	path := fetchFile(t, s, "/download/beibeimap.gpkg", "application/geopackage+sqlite3", "beibeimap.gpkg")
+	if rec := do(t, s, http.MethodHead, "/download/beibeimap.gpkg"); rec.Code != 200 || rec.Body.Len() != 0 || rec.Header().Get("Content-Length") == "" {
+		t.Errorf("HEAD: status %d, %d bytes, Content-Length %q", rec.Code, rec.Body.Len(), rec.Header().Get("Content-Length"))
+	}
+	cols := st.Snapshot().Collections()
+	var tables []string
+	for _, c := range cols {
+		tables = append(tables, c.ID)
+		out := ogr(t, "ogrinfo", "-ro", "-so", path, c.ID)
+		if m := regexp.MustCompile(`Feature Count: (\d+)`).FindStringSubmatch(out); m == nil || m[1] != fmt.Sprint(len(c.Features)) {
+			t.Errorf("%s: feature count %v, want %d", c.ID, m, len(c.Features))
+		}
+		if !strings.Contains(out, `ID["EPSG",4326]`) {
+			t.Errorf("%s: SRS is not EPSG:4326:\n%s", c.ID, out)
+		}
+		idx := ogr(t, "ogrinfo", "-ro", "-q", path, "-sql", fmt.Sprintf("SELECT HasSpatialIndex('%s', 'geom')", c.ID), "-dialect", "SQLite")
+		if !strings.Contains(idx, "= 1") {
+			t.Errorf("%s: HasSpatialIndex:\n%s", c.ID, idx)
+		}
+	}
+	t.Run("QGIS", func(t *testing.T) {
+		requireQGIS(t)
+		out := run(t, 2*time.Minute, []string{"QT_QPA_PLATFORM=offscreen", "XDG_RUNTIME_DIR=" + t.TempDir()}, "/usr/bin/python3", append([]string{"-u", "testdata/qgis_gpkg.py", path}, tables...)...)
+		var res struct {
+			Layers []struct {
+				Table             string            `json:"table"`
+				Valid             bool              `json:"valid"`
+				FeatureCount      int               `json:"featureCount"`
+				CRS               string            `json:"crs"`
+				FieldTypes        map[string]string `json:"fieldTypes"`
+				Names             []string          `json:"names"`
+				InvalidGeometries int               `json:"invalidGeometries"`
+			} `json:"layers"`
+		}
+		if err := json.Unmarshal([]byte(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:]), &res); err != nil {
+			t.Fatalf("qgis_gpkg.py: %v\n%s", err, out)
+		}
+		if len(res.Layers) != len(cols) {
+			t.Fatalf("QGIS reported %d layers, want %d", len(res.Layers), len(cols))
+		}
+		for i, l := range res.Layers {
+			c := cols[i]
+			if !l.Valid || l.FeatureCount != len(c.Features) || l.CRS != "EPSG:4326" || l.InvalidGeometries != 0 {
+				t.Errorf("%s: valid %v, %d features (want %d), CRS %s, %d null geometries", l.Table, l.Valid, l.FeatureCount, len(c.Features), l.CRS, l.InvalidGeometries)
+			}
+			for _, k := range []string{"valid_from", "valid_to"} {
+				if !strings.EqualFold(l.FieldTypes[k], "date") {
+					t.Errorf("%s: QGIS types %s as %q, want Date", l.Table, k, l.FieldTypes[k])
+				}
+			}
+			if c.ID == "districts" {
+				n := 0
+				for _, name := range l.Names {
+					if name == "北碚区" {
+						n++
+					}
+				}
+				if n != 2 {
+					t.Errorf("districts: %d features named 北碚区 in QGIS, want both versions", n)
+				}
+			}
+		}
+	})
+}
+
+// TestGeoPackageRoundTrip serves the whole-dataset GeoPackage back as the
+// data (data.GeoPackageFS, what serve --data FILE.gpkg does): every
+// collection document, items page and feature is byte-identical.
+func TestGeoPackageRoundTrip(t *testing.T) {
+	now := func() time.Time { return fixedNow }
+	a := server.New(server.Config{Store: defaultStore(t), Now: now})
+	path := fetchFile(t, a, "/download/beibeimap.gpkg", "application/geopackage+sqlite3", "beibeimap.gpkg")
+	snap, err := data.LoadSnapshot(data.GeoPackageFS(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := server.New(server.Config{Store: geo.NewStore(snap), Now: now})
+	targets := []string{"/collections", "/api"}
+	for _, c := range snap.Collections() {
+		p := "/collections/" + c.ID
+		targets = append(targets, p, p+"/queryables", p+"/items?limit=10000", p+"/items?datetime=2025-06-01&limit=10000",
+			p+"/items?crs=EPSG:3857&limit=3", p+"/items?f=html&limit=5")
+		for _, f := range c.Features[:min(3, len(c.Features))] {
+			targets = append(targets, p+"/items/"+url.PathEscape(f.ID))
+		}
+	}
+	for _, target := range targets {
+		ra, rb := do(t, a, http.MethodGet, target), do(t, b, http.MethodGet, target)
+		if ra.Code != 200 || rb.Code != 200 {
+			t.Errorf("%s: status %d from the embedded data, %d from the GeoPackage", target, ra.Code, rb.Code)
+			continue
+		}
+		if ra.Body.String() != rb.Body.String() {
+			x, y := ra.Body.String(), rb.Body.String()
+			i := 0
+			for i < len(x) && i < len(y) && x[i] == y[i] {
+				i++
+			}
+			t.Errorf("%s differs at byte %d:\n embedded:   %.200s\n GeoPackage: %.200s", target, i, x[max(0, i-60):], y[max(0, i-60):])
+		}
+	}
+}
+
+// TestDownloadOtherFormats opens the Shapefile, KML and CSV downloads of a
+// filtered request with GDAL: the same features as the items endpoint.
+func TestDownloadOtherFormats(t *testing.T) {
+	requireTool(t, "ogrinfo")
+	s := server.New(server.Config{Store: defaultStore(t)})
+	query := "datetime=2025-06-01&bbox=106.3,29.6,106.9,30.1"
+	want := jsonIDs(t, s, "districts", query)
+	if len(want) < 2 {
+		t.Fatalf("the query matches %v", want)
+	}
+	for _, tt := range []struct{ f, ctype, ext, ds string }{
+		{"shp", "application/zip", ".zip", "/vsizip/"},
+		{"kml", "application/vnd.google-earth.kml+xml", ".kml", ""},
+		{"csv&bom=true", "text/csv; charset=utf-8", ".csv", "CSV:"},
+	} {
+		t.Run(tt.f, func(t *testing.T) {
+			path := fetchFile(t, s, "/collections/districts/items?f="+tt.f+"&"+query, tt.ctype, "districts-2025-06-01"+tt.ext)
+			args := []string{"-f", "GeoJSON", "/vsistdout/", tt.ds + path}
+			if tt.ext == ".csv" {
+				args = append(args, "-oo", "GEOM_POSSIBLE_NAMES=wkt", "-oo", "KEEP_GEOM_COLUMNS=NO")
+				b, _ := os.ReadFile(path)
+				if !strings.HasPrefix(string(b), "\uFEFFwkt,id,") {
+					t.Errorf("bom=true: CSV starts %q", b[:min(12, len(b))])
+				}
+			}
+			var fc struct {
+				Features []struct {
+					Properties map[string]any `json:"properties"`
+					Geometry   map[string]any `json:"geometry"`
+				} `json:"features"`
+			}
+			if err := json.Unmarshal([]byte(ogr(t, "ogr2ogr", args...)), &fc); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range fc.Features {
+				got = append(got, fmt.Sprint(f.Properties["id"]))
+				if f.Geometry == nil {
+					t.Errorf("%v has no geometry", f.Properties["id"])
+				}
+			}
+			sort.Strings(got)
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("GDAL ids %v, items %v", got, want)
+			}
+		})
+	}
+}
+
+// TestDownloadQGISProject unpacks /download/beibeimap-qgis.zip and opens
+// its project in PyQGIS: every collection a valid layer with all its
+// features, styled (categories from the data where the map page colours
+// by category), labelled, with temporal properties on valid_from/valid_to,
+// its attribution as rights, and a project time range spanning the change.
+func TestDownloadQGISProject(t *testing.T) {
+	requireQGIS(t)
+	st := defaultStore(t)
+	s := server.New(server.Config{Store: st})
+	zipPath := fetchFile(t, s, "/download/beibeimap-qgis.zip", "application/zip", "beibeimap-qgis.zip")
+	dir := t.TempDir()
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		os.WriteFile(filepath.Join(dir, f.Name), b, 0o644)
+	}
+	zr.Close()
+	out := run(t, 2*time.Minute, []string{"QT_QPA_PLATFORM=offscreen", "XDG_RUNTIME_DIR=" + t.TempDir()}, "/usr/bin/python3", "-u", "testdata/qgis_project.py", filepath.Join(dir, "beibeimap.qgz"))
+	var res struct {
+		Read   bool `json:"read"`
+		Layers []struct {
+			Table, Renderer, StartField, EndField string
+			Valid, Labels, Temporal               bool
+			FeatureCount                          int
+			Categories, Rights                    []string
+		} `json:"layers"`
+		TimeRange [2]string `json:"timeRange"`
+	}
+	if err := json.Unmarshal([]byte(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:]), &res); err != nil {
+		t.Fatalf("qgis_project.py: %v\n%s", err, out)
+	}
+	cols := st.Snapshot().Collections()
+	if !res.Read || len(res.Layers) != len(cols) {
+		t.Fatalf("project read %v, %d layers, want %d", res.Read, len(res.Layers), len(cols))
+	}
+	byTable := map[string]int{}
+	for i, l := range res.Layers {
+		byTable[l.Table] = i
+	}
+	categorised := map[string]string{"districts": "name", "planning-zones": "kind", "corridors": "kind", "projects": "category"}
+	for _, c := range cols {
+		i, ok := byTable[c.ID]
+		if !ok {
+			t.Errorf("no layer for %s", c.ID)
+			continue
+		}
+		l := res.Layers[i]
+		if !l.Valid || l.FeatureCount != len(c.Features) || !l.Labels || !l.Temporal || l.StartField != "valid_from" || l.EndField != "valid_to" {
+			t.Errorf("%s: valid %v, %d features (want %d), labels %v, temporal %v on %s/%s", c.ID, l.Valid, l.FeatureCount, len(c.Features), l.Labels, l.Temporal, l.StartField, l.EndField)
+		}
+		if field := categorised[c.ID]; field != "" {
+			values := map[string]bool{}
+			for _, f := range c.Features {
+				values[f.String(field)] = true
+			}
+			for _, v := range l.Categories {
+				if v != "" && !values[v] {
+					t.Errorf("%s: category %q is no %s of the data", c.ID, v, field)
+				}
+			}
+			if l.Renderer != "categorizedSymbol" || len(l.Categories) < 2 {
+				t.Errorf("%s: renderer %s with categories %v", c.ID, l.Renderer, l.Categories)
+			}
+		} else if l.Renderer != "singleSymbol" {
+			t.Errorf("%s: renderer %s", c.ID, l.Renderer)
+		}
+		if strings.Contains(c.Attribution, "GeoNames") && !strings.Contains(strings.Join(l.Rights, " "), "CC BY 4.0") {
+			t.Errorf("%s: rights %v do not carry the GeoNames licence", c.ID, l.Rights)
+		}
+	}
+	if res.TimeRange[0] > "2025-06-01" || res.TimeRange[1] < "2026-06-01" {
+		t.Errorf("project time range %v does not span the change", res.TimeRange)
+	}
+}
+
+// TestDownloadCaching: a download has an ETag of its data and request, a
+// client holding it gets 304 without the file being written again, and
+// HEAD gives the length without a body.
+func TestDownloadCaching(t *testing.T) {
+	s := fixtureServer(t)
+	target := "/collections/districts/items?f=gpkg&datetime=2025-06-01"
+	rec := do(t, s, http.MethodGet, target)
+	tag := rec.Header().Get("ETag")
+	if rec.Code != 200 || tag == "" {
+		t.Fatalf("status %d, ETag %q", rec.Code, tag)
+	}
+	if again := do(t, s, http.MethodGet, target, "If-None-Match", tag); again.Code != http.StatusNotModified || again.Body.Len() != 0 {
+		t.Errorf("If-None-Match: status %d, %d bytes", again.Code, again.Body.Len())
+	}
+	if other := do(t, s, http.MethodGet, "/collections/districts/items?f=gpkg").Header().Get("ETag"); other == tag {
+		t.Errorf("another filter has the same ETag %s", tag)
+	}
+	head := do(t, s, http.MethodHead, target)
+	if head.Code != 200 || head.Body.Len() != 0 || head.Header().Get("Content-Length") != fmt.Sprint(rec.Body.Len()) {
+		t.Errorf("HEAD: status %d, %d bytes, Content-Length %q (GET %d)", head.Code, head.Body.Len(), head.Header().Get("Content-Length"), rec.Body.Len())
+	}
+}
