@@ -260,3 +260,35 @@ func TestWatchBacksOff(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadFromView: a collection may be read from a view over an office's
+// own table, as data/README.md says; beibeimap.watch makes that table
+// notify.
+func TestLoadFromView(t *testing.T) {
+	pg, want := pushDefault(t)
+	pg.Exec(`CREATE TABLE public.towns AS SELECT id AS code, properties AS attrs, geom AS shape, position AS ord FROM beibeimap.townships;
+CREATE VIEW public.towns_v AS SELECT code AS id, attrs AS properties, shape AS geom, ord AS position FROM public.towns;
+UPDATE beibeimap.collections SET relation = 'public.towns_v' WHERE id = 'townships';
+DROP TABLE beibeimap.townships;
+SELECT beibeimap.watch('public.towns')`)
+	ctx := context.Background()
+	conn := pg.Connect(ctx)
+	defer conn.Close(ctx)
+	got, err := postgis.LoadSnapshot(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version() != want.Version() {
+		t.Errorf("version read through the view %s, from the files %s", got.Version(), want.Version())
+	}
+	if _, err := conn.Exec(ctx, "LISTEN beibeimap"); err != nil {
+		t.Fatal(err)
+	}
+	pg.Exec(`UPDATE public.towns SET shape = ST_Translate(shape, 0.001, 0) WHERE code = '500109002'`)
+	wctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	n, err := conn.WaitForNotification(wctx)
+	if err != nil || n.Channel != postgis.Channel || n.Payload != "public.towns" {
+		t.Fatalf("notification %+v, %v: want one on %q from public.towns", n, err, postgis.Channel)
+	}
+}
