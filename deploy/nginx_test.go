@@ -246,7 +246,9 @@ var cachedPaths = []string{
 func TestReplicasBehindNginx(t *testing.T) {
 	need(t, "nginx", "/usr/sbin/nginx")
 	bin := buildBinary(t)
-	reps := []*replica{{t: t, bin: bin, addr: freeAddr(t)}, {t: t, bin: bin, addr: freeAddr(t)}}
+	// As nginx.conf's header says: the replicas trust the proxy's headers.
+	args := []string{"--trusted-proxies", "127.0.0.1/32", "--log-requests=false"}
+	reps := []*replica{{t: t, bin: bin, addr: freeAddr(t), args: args}, {t: t, bin: bin, addr: freeAddr(t), args: args}}
 	for _, r := range reps {
 		r.start()
 		defer r.stop()
@@ -282,8 +284,10 @@ func TestReplicasBehindNginx(t *testing.T) {
 			t.Errorf("%s: If-None-Match through nginx: %d, want 304", p, nm.status)
 		}
 	}
-	if h := get(t, base+"/healthz"); h.status != http.StatusOK {
-		t.Errorf("/healthz through nginx: %d", h.status)
+	for _, p := range []string{"/healthz", "/readyz"} {
+		if h := get(t, base+p); h.status != http.StatusOK {
+			t.Errorf("%s through nginx: %d", p, h.status)
+		}
 	}
 
 	// Rolling restart under load: lookups (never cached) and items.

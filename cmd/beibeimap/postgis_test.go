@@ -55,6 +55,9 @@ func startServeEnv(t *testing.T, env map[string]string, args ...string) (string,
 		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, io.Discard, log)
 	}()
 	t.Cleanup(func() {
+		// Connections the client dialled but never used count for the
+		// server as new, not idle, and hold up its shutdown for 5 s.
+		http.DefaultClient.CloseIdleConnections()
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("serve %v: %v", args, err)
@@ -222,6 +225,14 @@ func TestPostGISSource(t *testing.T) {
 	}
 	if got := get(t, db, "/collections/townships/items/500109002"); !bytes.Equal(got.body, item.body) || got.etag != item.etag {
 		t.Error("the invalid geometry is served")
+	}
+	var ready struct {
+		Status   string
+		LastLoad struct{ Error string }
+	}
+	r := get(t, db, "/readyz")
+	if err := json.Unmarshal(r.body, &ready); err != nil || r.status != http.StatusOK || ready.Status != "ready" || !strings.Contains(ready.LastLoad.Error, "Self-intersection") {
+		t.Errorf("/readyz after the invalid edit: %d %s: want ready (the last good data is served) with the failed load's error", r.status, r.body)
 	}
 
 	// Restarting the database under load fails no request: the data is

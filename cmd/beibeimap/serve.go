@@ -223,7 +223,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	log.Info("loaded", "version", snap.Version(), "collections", len(snap.Collections()), "took", took)
 
 	if pg != nil {
-		go followPostGIS(ctx, pg, store, log)
+		go followPostGIS(ctx, pg, store, h.Loaded, log)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(netutil.LimitListener(ln, cfg.MaxConns)) }()

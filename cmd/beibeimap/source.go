@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"beibeimap/data/postgis"
 	"beibeimap/geo"
@@ -32,10 +33,11 @@ func openPostGIS(ctx context.Context, url string, log *slog.Logger) (*postgis.So
 }
 
 // followPostGIS republishes src's data in store on every change until ctx
-// ends (postgis.Source.Watch); it only returns early on a fatal listener
+// ends (postgis.Source.Watch), telling loaded (the server's /readyz and
+// metrics) of each reload; it only returns early on a fatal listener
 // error, which it logs: the data then stays as last loaded.
-func followPostGIS(ctx context.Context, src *postgis.Source, store *geo.Store, log *slog.Logger) {
-	if err := src.Watch(ctx, store); err != nil {
+func followPostGIS(ctx context.Context, src *postgis.Source, store *geo.Store, loaded func(*geo.Snapshot, time.Duration, error), log *slog.Logger) {
+	if err := src.Watch(ctx, store, loaded); err != nil {
 		log.Error("no longer following the database; serving the last data loaded", "source", src.String(), "err", err)
 	}
 }

@@ -167,7 +167,7 @@ func TestWatch(t *testing.T) {
 	}
 	store := geo.NewStore(snap)
 	done := make(chan error, 1)
-	go func() { done <- src.Watch(ctx, store) }()
+	go func() { done <- src.Watch(ctx, store, nil) }()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -224,5 +224,71 @@ func TestWatch(t *testing.T) {
 	waitVersion("an edit after the restart", func(s *geo.Snapshot) bool { return s != moved })
 	if !strings.Contains(logs.String(), "reconnecting") {
 		t.Errorf("the lost connection was not reported; log:\n%s", logs.String())
+	}
+}
+
+// TestWatchBacksOff: while the database is down the listener retries with
+// growing waits (100 ms doubling: about 5 attempts in 2 s, not hundreds),
+// keeps the data, and follows edits again once the database is back.
+func TestWatchBacksOff(t *testing.T) {
+	pg, want := pushDefault(t)
+	var logs syncBuffer
+	src, err := postgis.NewSource(pg.URL(), slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	store := geo.NewStore(want)
+	go src.Watch(ctx, store, nil)
+	pg.Stop()
+	before := strings.Count(logs.String(), "reconnecting")
+	time.Sleep(2 * time.Second) // the window the attempts are counted in
+	attempts := strings.Count(logs.String(), "reconnecting") - before
+	t.Logf("%d reconnection attempts in 2 s with the database down", attempts)
+	if attempts < 2 || attempts > 8 {
+		t.Errorf("%d reconnection attempts in 2 s, want 2 to 8 (back-off from 100 ms)\n%s", attempts, logs.String())
+	}
+	if store.Snapshot() != want {
+		t.Fatal("the data changed while the database was down")
+	}
+	pg.Begin()
+	pg.Exec(`UPDATE beibeimap.seats SET properties = properties || '{"population": 1}' WHERE position = 1`)
+	for start := time.Now(); store.Snapshot() == want; time.Sleep(10 * time.Millisecond) {
+		if time.Since(start) > 7*time.Second { // the longest wait is 5 s
+			t.Fatalf("no reload after the database came back\n%s", logs.String())
+		}
+	}
+}
+
+// TestLoadFromView: a collection may be read from a view over an office's
+// own table, as data/README.md says; beibeimap.watch makes that table
+// notify.
+func TestLoadFromView(t *testing.T) {
+	pg, want := pushDefault(t)
+	pg.Exec(`CREATE TABLE public.towns AS SELECT id AS code, properties AS attrs, geom AS shape, position AS ord FROM beibeimap.townships;
+CREATE VIEW public.towns_v AS SELECT code AS id, attrs AS properties, shape AS geom, ord AS position FROM public.towns;
+UPDATE beibeimap.collections SET relation = 'public.towns_v' WHERE id = 'townships';
+DROP TABLE beibeimap.townships;
+SELECT beibeimap.watch('public.towns')`)
+	ctx := context.Background()
+	conn := pg.Connect(ctx)
+	defer conn.Close(ctx)
+	got, err := postgis.LoadSnapshot(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version() != want.Version() {
+		t.Errorf("version read through the view %s, from the files %s", got.Version(), want.Version())
+	}
+	if _, err := conn.Exec(ctx, "LISTEN beibeimap"); err != nil {
+		t.Fatal(err)
+	}
+	pg.Exec(`UPDATE public.towns SET shape = ST_Translate(shape, 0.001, 0) WHERE code = '500109002'`)
+	wctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	n, err := conn.WaitForNotification(wctx)
+	if err != nil || n.Channel != postgis.Channel || n.Payload != "public.towns" {
+		t.Fatalf("notification %+v, %v: want one on %q from public.towns", n, err, postgis.Channel)
 	}
 }

@@ -69,8 +69,13 @@ func (s *Source) Snapshot(ctx context.Context) (*geo.Snapshot, error) {
 // A reload that fails — bad data, or the database gone — is logged and
 // leaves the data being served as it is; one that loads the data already
 // served (same version) publishes nothing. A lost connection is retried
-// with exponential back-off from 100 ms to 5 s.
-func (s *Source) Watch(ctx context.Context, store *geo.Store) error {
+// with exponential back-off from 100 ms to 5 s. loaded, when not nil, is
+// told of every reload: the snapshot published (nil when the data was
+// unchanged), how long the load took, and the error of a failed one.
+func (s *Source) Watch(ctx context.Context, store *geo.Store, loaded func(*geo.Snapshot, time.Duration, error)) error {
+	if loaded == nil {
+		loaded = func(*geo.Snapshot, time.Duration, error) {}
+	}
 	want := make(chan struct{}, 1)
 	ask := func() {
 		select {
@@ -88,19 +93,21 @@ func (s *Source) Watch(ctx context.Context, store *geo.Store) error {
 		ReconnectDelay: -1, // connect waits instead, with back-off
 	}
 	l.Handle(Channel, handler{ask: ask, connected: func() { s.failures.Store(0) }})
+	rctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		for {
 			select {
-			case <-ctx.Done():
+			case <-rctx.Done():
 				return
 			case <-want:
-				s.reload(ctx, store)
+				s.reload(rctx, store, loaded)
 			}
 		}
 	}()
 	err := l.Listen(ctx)
+	stop() // also when Listen gave up on its own
 	<-done
 	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
 		return nil
@@ -130,21 +137,25 @@ func (s *Source) connect(ctx context.Context) (*pgx.Conn, error) {
 	return pgx.ConnectConfig(ctx, s.cfg.Copy())
 }
 
-func (s *Source) reload(ctx context.Context, store *geo.Store) {
+func (s *Source) reload(ctx context.Context, store *geo.Store, loaded func(*geo.Snapshot, time.Duration, error)) {
 	start := time.Now()
 	snap, err := s.Snapshot(ctx)
+	took := time.Since(start)
 	if err != nil {
 		if ctx.Err() == nil {
 			s.log.Error("postgis: reload failed; still serving the previous data", "source", s.String(), "err", err)
+			loaded(nil, took, err)
 		}
 		return
 	}
 	if old := store.Snapshot(); old != nil && old.Version() == snap.Version() {
+		loaded(nil, took, nil)
 		return
 	}
 	store.Swap(snap)
+	loaded(snap, took, nil)
 	s.log.Info("postgis: reloaded", "source", s.String(), "version", snap.Version(),
-		"collections", len(snap.Collections()), "took", time.Since(start).Round(time.Millisecond))
+		"collections", len(snap.Collections()), "took", took.Round(time.Millisecond))
 }
 
 // handler turns notifications and (re)connections into reload requests.
