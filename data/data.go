@@ -23,7 +23,7 @@ import (
 	"strings"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"beibeimap/geo"
@@ -187,9 +187,9 @@ func Decode(b []byte, id string) (*geo.Collection, error) {
 
 // normalise turns a bare Ring (which GeoJSON cannot express but orb may
 // produce) into a Polygon; every other geometry is kept.
-func normalise(g orbgeo.Geometry) orbgeo.Geometry {
-	if r, ok := g.(orbgeo.Ring); ok {
-		return orbgeo.Polygon{r}
+func normalise(g orb.Geometry) orb.Geometry {
+	if r, ok := g.(orb.Ring); ok {
+		return orb.Polygon{r}
 	}
 	return g
 }

@@ -9,20 +9,20 @@ import (
 	"testing"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/data"
 	"beibeimap/geo"
 )
 
 // beibeiBox is the area of random lookups: old and new Beibei with margin.
-var beibeiBox = orbgeo.Bound{Min: orbgeo.Point{106.25, 29.60}, Max: orbgeo.Point{107.0, 30.15}}
+var beibeiBox = orb.Bound{Min: orb.Point{106.25, 29.60}, Max: orb.Point{107.0, 30.15}}
 
-func randomPoints(seed uint64, n int, b orbgeo.Bound) []orbgeo.Point {
+func randomPoints(seed uint64, n int, b orb.Bound) []orb.Point {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	pts := make([]orbgeo.Point, n)
+	pts := make([]orb.Point, n)
 	for i := range pts {
-		pts[i] = orbgeo.Point{
+		pts[i] = orb.Point{
 			b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]),
 			b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1]),
 		}
@@ -41,7 +41,7 @@ func loadDefault(tb testing.TB) *geo.Snapshot {
 
 // bruteContaining is the baseline: every feature of every collection,
 // every vertex, no index.
-func bruteContaining(s *geo.Snapshot, pt orbgeo.Point, d time.Time, fn func(*geo.Feature) bool) {
+func bruteContaining(s *geo.Snapshot, pt orb.Point, d time.Time, fn func(*geo.Feature) bool) {
 	for _, c := range s.Collections() {
 		for _, f := range c.Features {
 			if !f.Valid.Contains(d) {
@@ -49,9 +49,9 @@ func bruteContaining(s *geo.Snapshot, pt orbgeo.Point, d time.Time, fn func(*geo
 			}
 			var in bool
 			switch g := f.Geometry.(type) {
-			case orbgeo.Polygon:
+			case orb.Polygon:
 				in = geo.Contains(g, pt)
-			case orbgeo.MultiPolygon:
+			case orb.MultiPolygon:
 				for _, p := range g {
 					if geo.Contains(p, pt) {
 						in = true
@@ -124,16 +124,16 @@ func synthetic(n int, seed uint64) []*geo.Collection {
 		cx := 100 + (float64(i%side)+0.5)*cell
 		cy := 25 + (float64(i/side)+0.5)*cell
 		r := cell * (0.3 + 0.4*rng.Float64())
-		ring := make(orbgeo.Ring, 0, 13)
+		ring := make(orb.Ring, 0, 13)
 		for k := 0; k < 12; k++ {
 			a := float64(k) / 12 * 2 * math.Pi
-			ring = append(ring, orbgeo.Point{cx + r*math.Cos(a), cy + r*math.Sin(a)})
+			ring = append(ring, orb.Point{cx + r*math.Cos(a), cy + r*math.Sin(a)})
 		}
 		ring = append(ring, ring[0])
-		polys.Features = append(polys.Features, &geo.Feature{ID: fmt.Sprint(i), Collection: "polygons", Geometry: orbgeo.Polygon{ring}})
+		polys.Features = append(polys.Features, &geo.Feature{ID: fmt.Sprint(i), Collection: "polygons", Geometry: orb.Polygon{ring}})
 	}
 	pts := &geo.Collection{ID: "points", Features: make([]*geo.Feature, 0, n-nPoly)}
-	for i, p := range randomPoints(seed+1, n-nPoly, orbgeo.Bound{Min: orbgeo.Point{100, 25}, Max: orbgeo.Point{110, 35}}) {
+	for i, p := range randomPoints(seed+1, n-nPoly, orb.Bound{Min: orb.Point{100, 25}, Max: orb.Point{110, 35}}) {
 		pts.Features = append(pts.Features, &geo.Feature{ID: fmt.Sprint(i), Collection: "points", Geometry: p})
 	}
 	return []*geo.Collection{polys, pts}
@@ -147,7 +147,7 @@ func BenchmarkSyntheticLookup(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		q := randomPoints(9, 4096, orbgeo.Bound{Min: orbgeo.Point{100, 25}, Max: orbgeo.Point{110, 35}})
+		q := randomPoints(9, 4096, orb.Bound{Min: orb.Point{100, 25}, Max: orb.Point{110, 35}})
 		var hits int
 		b.Run(fmt.Sprintf("features=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
@@ -186,7 +186,7 @@ func BenchmarkNearby(b *testing.B) {
 		}
 	})
 	var feats []*geo.Feature
-	var bounds []orbgeo.Bound
+	var bounds []orb.Bound
 	for _, id := range []string{geo.ProjectsID, geo.CorridorsID} {
 		c, err := s.Collection(id)
 		if err != nil {

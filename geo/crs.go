@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/project"
 )
 
@@ -111,7 +111,7 @@ func ParseCRS(param, s string) (CRS, error) {
 // ToWGS84 converts p from c to WGS84 lon/lat; p is longitude (or x) first
 // whatever c's axis order. GCJ02 and BD09 are inverted iteratively to
 // better than 1e-7 degrees (about 1 cm).
-func (c CRS) ToWGS84(p orbgeo.Point) orbgeo.Point {
+func (c CRS) ToWGS84(p orb.Point) orb.Point {
 	switch c {
 	case GCJ02:
 		return GCJ02ToWGS84(p)
@@ -125,7 +125,7 @@ func (c CRS) ToWGS84(p orbgeo.Point) orbgeo.Point {
 
 // FromWGS84 converts the WGS84 lon/lat point p to c, longitude (or x)
 // first whatever c's axis order.
-func (c CRS) FromWGS84(p orbgeo.Point) orbgeo.Point {
+func (c CRS) FromWGS84(p orb.Point) orb.Point {
 	switch c {
 	case GCJ02:
 		return WGS84ToGCJ02(p)
@@ -145,24 +145,24 @@ const (
 
 // OutOfChina reports whether p (lon/lat) lies outside the rectangle in which
 // GCJ-02 differs from WGS84 (the rectangle used by the public formula).
-func OutOfChina(p orbgeo.Point) bool {
+func OutOfChina(p orb.Point) bool {
 	return p[0] < 72.004 || p[0] > 137.8347 || p[1] < 0.8293 || p[1] > 55.8271
 }
 
 // WGS84ToGCJ02 converts a WGS84 lon/lat point to GCJ-02 with the public
 // forward formula. Points outside China are returned unchanged.
-func WGS84ToGCJ02(p orbgeo.Point) orbgeo.Point {
+func WGS84ToGCJ02(p orb.Point) orb.Point {
 	if OutOfChina(p) {
 		return p
 	}
 	dlon, dlat := gcjDelta(p[0], p[1])
-	return orbgeo.Point{p[0] + dlon, p[1] + dlat}
+	return orb.Point{p[0] + dlon, p[1] + dlat}
 }
 
 // GCJ02ToWGS84 inverts WGS84ToGCJ02 by fixed-point iteration: the result w
 // satisfies |WGS84ToGCJ02(w) - p| < 1e-9 degrees (well under 1 m; the offset
 // varies slowly, so a handful of steps suffice).
-func GCJ02ToWGS84(p orbgeo.Point) orbgeo.Point {
+func GCJ02ToWGS84(p orb.Point) orb.Point {
 	if OutOfChina(p) {
 		return p
 	}
@@ -170,7 +170,7 @@ func GCJ02ToWGS84(p orbgeo.Point) orbgeo.Point {
 	for i := 0; i < 30; i++ {
 		g := WGS84ToGCJ02(w)
 		dx, dy := p[0]-g[0], p[1]-g[1]
-		w = orbgeo.Point{w[0] + dx, w[1] + dy}
+		w = orb.Point{w[0] + dx, w[1] + dy}
 		if math.Abs(dx) < 1e-10 && math.Abs(dy) < 1e-10 {
 			break
 		}
@@ -201,24 +201,24 @@ const bdXPi = math.Pi * 3000.0 / 180.0
 
 // GCJ02ToBD09 converts a GCJ-02 lon/lat point to BD-09 (Baidu's published
 // formula).
-func GCJ02ToBD09(p orbgeo.Point) orbgeo.Point {
+func GCJ02ToBD09(p orb.Point) orb.Point {
 	x, y := p[0], p[1]
 	z := math.Sqrt(x*x+y*y) + 0.00002*math.Sin(y*bdXPi)
 	theta := math.Atan2(y, x) + 0.000003*math.Cos(x*bdXPi)
-	return orbgeo.Point{z*math.Cos(theta) + 0.0065, z*math.Sin(theta) + 0.006}
+	return orb.Point{z*math.Cos(theta) + 0.0065, z*math.Sin(theta) + 0.006}
 }
 
 // BD09ToGCJ02 inverts GCJ02ToBD09 with the published approximate inverse
 // (error about 1e-6 degrees) refined by fixed-point iteration to < 1e-9.
-func BD09ToGCJ02(p orbgeo.Point) orbgeo.Point {
+func BD09ToGCJ02(p orb.Point) orb.Point {
 	x, y := p[0]-0.0065, p[1]-0.006
 	z := math.Sqrt(x*x+y*y) - 0.00002*math.Sin(y*bdXPi)
 	theta := math.Atan2(y, x) - 0.000003*math.Cos(x*bdXPi)
-	g := orbgeo.Point{z * math.Cos(theta), z * math.Sin(theta)}
+	g := orb.Point{z * math.Cos(theta), z * math.Sin(theta)}
 	for i := 0; i < 10; i++ {
 		b := GCJ02ToBD09(g)
 		dx, dy := p[0]-b[0], p[1]-b[1]
-		g = orbgeo.Point{g[0] + dx, g[1] + dy}
+		g = orb.Point{g[0] + dx, g[1] + dy}
 		if math.Abs(dx) < 1e-10 && math.Abs(dy) < 1e-10 {
 			break
 		}
@@ -228,6 +228,6 @@ func BD09ToGCJ02(p orbgeo.Point) orbgeo.Point {
 
 // ConvertGeometry returns a copy of g with every point converted by fn; g is
 // not modified.
-func ConvertGeometry(g orbgeo.Geometry, fn func(orbgeo.Point) orbgeo.Point) orbgeo.Geometry {
-	return project.Geometry(orbgeo.Clone(g), fn)
+func ConvertGeometry(g orb.Geometry, fn func(orb.Point) orb.Point) orb.Geometry {
+	return project.Geometry(orb.Clone(g), fn)
 }

@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo"
 )
@@ -15,21 +15,21 @@ import (
 func TestConversionsKnownValues(t *testing.T) {
 	tests := []struct {
 		name string
-		fn   func(orbgeo.Point) orbgeo.Point
-		in   orbgeo.Point
-		want orbgeo.Point
+		fn   func(orb.Point) orb.Point
+		in   orb.Point
+		want orb.Point
 		tol  float64 // degrees or metres
 	}{
-		{"wgs84→gcj02 Beijing", geo.WGS84ToGCJ02, orbgeo.Point{116.404, 39.915}, orbgeo.Point{116.41024449916938, 39.91640428150164}, 1e-9},
-		{"gcj02→bd09 Beijing", geo.GCJ02ToBD09, orbgeo.Point{116.404, 39.915}, orbgeo.Point{116.41036949371029, 39.92133699351021}, 1e-9},
+		{"wgs84→gcj02 Beijing", geo.WGS84ToGCJ02, orb.Point{116.404, 39.915}, orb.Point{116.41024449916938, 39.91640428150164}, 1e-9},
+		{"gcj02→bd09 Beijing", geo.GCJ02ToBD09, orb.Point{116.404, 39.915}, orb.Point{116.41036949371029, 39.92133699351021}, 1e-9},
 		// The published BD-09 inverse is a one-step approximation; ours is
 		// refined, so it agrees to about 1e-5 degrees (~1 m).
-		{"bd09→gcj02 Beijing", geo.BD09ToGCJ02, orbgeo.Point{116.404, 39.915}, orbgeo.Point{116.39762729119315, 39.90865673957631}, 1e-5},
-		{"wgs84→bd09 Beijing", geo.BD09.FromWGS84, orbgeo.Point{116.404, 39.915}, orbgeo.Point{116.41662724378733, 39.922699552216216}, 1e-9},
-		{"wgs84→gcj02 outside China is identity", geo.WGS84ToGCJ02, orbgeo.Point{-0.1246, 51.5007}, orbgeo.Point{-0.1246, 51.5007}, 0},
-		{"wgs84→3857 antimeridian", geo.WebMercator.FromWGS84, orbgeo.Point{180, 0}, orbgeo.Point{20037508.342789244, 0}, 1e-6},
-		{"wgs84→3857 max latitude", geo.WebMercator.FromWGS84, orbgeo.Point{0, 85.0511287798066}, orbgeo.Point{0, 20037508.342789244}, 1e-3},
-		{"3857→wgs84", geo.WebMercator.ToWGS84, orbgeo.Point{-20037508.342789244, 0}, orbgeo.Point{-180, 0}, 1e-9},
+		{"bd09→gcj02 Beijing", geo.BD09ToGCJ02, orb.Point{116.404, 39.915}, orb.Point{116.39762729119315, 39.90865673957631}, 1e-5},
+		{"wgs84→bd09 Beijing", geo.BD09.FromWGS84, orb.Point{116.404, 39.915}, orb.Point{116.41662724378733, 39.922699552216216}, 1e-9},
+		{"wgs84→gcj02 outside China is identity", geo.WGS84ToGCJ02, orb.Point{-0.1246, 51.5007}, orb.Point{-0.1246, 51.5007}, 0},
+		{"wgs84→3857 antimeridian", geo.WebMercator.FromWGS84, orb.Point{180, 0}, orb.Point{20037508.342789244, 0}, 1e-6},
+		{"wgs84→3857 max latitude", geo.WebMercator.FromWGS84, orb.Point{0, 85.0511287798066}, orb.Point{0, 20037508.342789244}, 1e-3},
+		{"3857→wgs84", geo.WebMercator.ToWGS84, orb.Point{-20037508.342789244, 0}, orb.Point{-180, 0}, 1e-9},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -43,7 +43,7 @@ func TestConversionsKnownValues(t *testing.T) {
 
 // metres returns the distance between two lon/lat points in metres
 // (equirectangular, fine at these distances).
-func metres(a, b orbgeo.Point) float64 {
+func metres(a, b orb.Point) float64 {
 	k := 6371008.8 * math.Pi / 180
 	return math.Hypot((a[0]-b[0])*k*math.Cos(a[1]*math.Pi/180), (a[1]-b[1])*k)
 }
@@ -54,7 +54,7 @@ func metres(a, b orbgeo.Point) float64 {
 func TestInverseAccuracy(t *testing.T) {
 	for lon := 105.2; lon <= 110.2; lon += 0.25 {
 		for lat := 28.1; lat <= 32.2; lat += 0.25 {
-			w := orbgeo.Point{lon, lat}
+			w := orb.Point{lon, lat}
 			for _, c := range []geo.CRS{geo.GCJ02, geo.BD09, geo.WebMercator} {
 				back := c.ToWGS84(c.FromWGS84(w))
 				if d := metres(w, back); d > 0.01 {
@@ -63,7 +63,7 @@ func TestInverseAccuracy(t *testing.T) {
 			}
 		}
 	}
-	beibei := orbgeo.Point{106.44, 29.82}
+	beibei := orb.Point{106.44, 29.82}
 	if d := metres(beibei, geo.WGS84ToGCJ02(beibei)); d < 300 || d > 700 {
 		t.Errorf("GCJ-02 offset at Beibei = %.0f m, want a few hundred metres", d)
 	}

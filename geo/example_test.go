@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo"
 )
@@ -13,7 +13,7 @@ func ExampleSnapshot_Containing() {
 	zone := &geo.Collection{ID: "zones", Features: []*geo.Feature{{
 		ID:         "west",
 		Collection: "zones",
-		Geometry:   orbgeo.Polygon{{{0, 0}, {5, 0}, {5, 5}, {0, 5}, {0, 0}}},
+		Geometry:   orb.Polygon{{{0, 0}, {5, 0}, {5, 5}, {0, 5}, {0, 0}}},
 		Valid:      geo.Interval{From: time.Date(2026, 1, 25, 0, 0, 0, 0, time.UTC)},
 	}}}
 	snap, err := geo.NewSnapshot([]*geo.Collection{zone})
@@ -23,7 +23,7 @@ func ExampleSnapshot_Containing() {
 	for _, day := range []string{"2025-06-01", "2026-06-01"} {
 		d, _ := geo.ParseDate("date", day)
 		found := "nothing"
-		snap.Containing(orbgeo.Point{1, 1}, d, func(f *geo.Feature) bool {
+		snap.Containing(orb.Point{1, 1}, d, func(f *geo.Feature) bool {
 			found = f.ID
 			return false
 		})
@@ -36,7 +36,7 @@ func ExampleSnapshot_Containing() {
 
 func ExampleCRS_ToWGS84() {
 	// A point read off a Chinese web map (GCJ-02) near the Tongjing seat.
-	w := geo.GCJ02.ToWGS84(orbgeo.Point{106.84874, 29.85375})
+	w := geo.GCJ02.ToWGS84(orb.Point{106.84874, 29.85375})
 	fmt.Printf("%.4f %.4f\n", w[0], w[1])
 	// Output: 106.8448 29.8565
 }

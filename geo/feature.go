@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 )
 
 // DateLayout is the layout of the calendar dates used for validity
@@ -81,7 +81,7 @@ type Feature struct {
 	// valid_to, when present, are mirrored in Valid.
 	Properties map[string]any
 	// Geometry is WGS84 lon/lat.
-	Geometry orbgeo.Geometry
+	Geometry orb.Geometry
 	// Valid is the interval of dates in which the feature is in force.
 	Valid Interval
 }
@@ -111,8 +111,8 @@ type Collection struct {
 // Extent returns the bounding box of all non-empty geometries (the zero
 // Bound when there is none) and the interval that spans all the features'
 // validity intervals.
-func (c *Collection) Extent() (orbgeo.Bound, Interval) {
-	var b orbgeo.Bound
+func (c *Collection) Extent() (orb.Bound, Interval) {
+	var b orb.Bound
 	var iv Interval
 	haveBound := false
 	openFrom, openTo := false, false

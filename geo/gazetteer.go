@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo/address"
 )
@@ -74,7 +74,7 @@ type gazUnit struct {
 	before, after string
 	// anchor is the point answered for a township with a boundary or a
 	// feature; hasAnchor says whether there is one.
-	anchor    orbgeo.Point
+	anchor    orb.Point
 	hasAnchor bool
 	// feature is the place of a feature of the layers; precision what its
 	// point stands for.
@@ -227,7 +227,7 @@ func (g *Gazetteer) build(l *Locator) error {
 			if p == nil || p.Name == "" {
 				continue
 			}
-			pt, ok := f.Geometry.(orbgeo.Point)
+			pt, ok := f.Geometry.(orb.Point)
 			if !ok {
 				if pt, ok = InteriorPoint(f.Geometry); !ok {
 					continue
@@ -368,7 +368,7 @@ var divisionBase = sync.OnceValues(func() (*address.Index, error) {
 
 // isEmpty reports whether g has no coordinates (the empty MultiPolygon of
 // a township without a boundary).
-func isEmpty(g orbgeo.Geometry) bool {
+func isEmpty(g orb.Geometry) bool {
 	return g == nil || Walk(g, func(Part) bool { return false })
 }
 
@@ -411,14 +411,14 @@ func noBoundaryPlace(f *Feature, code, name, en string) *Place {
 
 // seatsByTownship maps township codes to the seat points of the seats
 // collection (property "township_code", or "township").
-func seatsByTownship(s *Snapshot) map[string]orbgeo.Point {
-	m := map[string]orbgeo.Point{}
+func seatsByTownship(s *Snapshot) map[string]orb.Point {
+	m := map[string]orb.Point{}
 	c, err := s.Collection(SeatsID)
 	if err != nil {
 		return m
 	}
 	for _, f := range c.Features {
-		pt, ok := f.Geometry.(orbgeo.Point)
+		pt, ok := f.Geometry.(orb.Point)
 		if !ok {
 			continue
 		}
@@ -657,7 +657,7 @@ func (g *Gazetteer) precision(i int) string {
 }
 
 // setPoint makes pt the answer's point and looks it up.
-func (l *Locator) setPoint(a *Answer, pt orbgeo.Point, what string) {
+func (l *Locator) setPoint(a *Answer, pt orb.Point, what string) {
 	a.Query.Lon, a.Query.Lat = round7(pt[0]), round7(pt[1])
 	a.WGS84 = pt
 	a.Query.Point = what
@@ -780,7 +780,7 @@ func (g *Gazetteer) districtPoint(l *Locator, d int, a *Answer) {
 	// The district's point: the seat of its first township (by code) with
 	// a boundary inside it, else a point inside it; it stands for the
 	// district only.
-	pt, ok, what := orbgeo.Point{}, false, ""
+	pt, ok, what := orb.Point{}, false, ""
 	for _, c := range g.idx.Children(d) {
 		if gu := &g.units[c]; gu.hasAnchor && Contains(a.District.Feature.Geometry, gu.anchor) {
 			pt, ok, what = gu.anchor, true, "the seat of "+g.idx.Unit(int(c)).Name+", standing for the district"

@@ -4,7 +4,7 @@ import (
 	"math"
 	"sort"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 )
 
@@ -18,9 +18,9 @@ import (
 // Point, Line and Polygon is meaningful, as Kind says.
 type Part struct {
 	Kind    PartKind
-	Point   orbgeo.Point
-	Line    orbgeo.LineString
-	Polygon orbgeo.Polygon
+	Point   orb.Point
+	Line    orb.LineString
+	Polygon orb.Polygon
 }
 
 // PartKind says what a Part is.
@@ -39,37 +39,37 @@ const (
 // that ring and a Bound its rectangle as a polygon. nil and types orb does
 // not define yield nothing. fn returns false to stop; Walk returns false
 // when it was stopped. It allocates only for a Ring or a Bound.
-func Walk(g orbgeo.Geometry, fn func(Part) bool) bool {
+func Walk(g orb.Geometry, fn func(Part) bool) bool {
 	switch g := g.(type) {
-	case orbgeo.Point:
+	case orb.Point:
 		return fn(Part{Kind: PointPart, Point: g})
-	case orbgeo.MultiPoint:
+	case orb.MultiPoint:
 		for _, p := range g {
 			if !fn(Part{Kind: PointPart, Point: p}) {
 				return false
 			}
 		}
-	case orbgeo.LineString:
+	case orb.LineString:
 		return fn(Part{Kind: LinePart, Line: g})
-	case orbgeo.MultiLineString:
+	case orb.MultiLineString:
 		for _, l := range g {
 			if !fn(Part{Kind: LinePart, Line: l}) {
 				return false
 			}
 		}
-	case orbgeo.Ring:
-		return fn(Part{Kind: PolygonPart, Polygon: orbgeo.Polygon{g}})
-	case orbgeo.Polygon:
+	case orb.Ring:
+		return fn(Part{Kind: PolygonPart, Polygon: orb.Polygon{g}})
+	case orb.Polygon:
 		return fn(Part{Kind: PolygonPart, Polygon: g})
-	case orbgeo.MultiPolygon:
+	case orb.MultiPolygon:
 		for _, p := range g {
 			if !fn(Part{Kind: PolygonPart, Polygon: p}) {
 				return false
 			}
 		}
-	case orbgeo.Bound:
+	case orb.Bound:
 		return fn(Part{Kind: PolygonPart, Polygon: g.ToPolygon()})
-	case orbgeo.Collection:
+	case orb.Collection:
 		for _, sub := range g {
 			if !Walk(sub, fn) {
 				return false
@@ -81,7 +81,7 @@ func Walk(g orbgeo.Geometry, fn func(Part) bool) bool {
 
 // EachPoint calls fn for every coordinate of g, in the order of Walk (the
 // rings of a polygon as stored, closing point included).
-func EachPoint(g orbgeo.Geometry, fn func(orbgeo.Point)) {
+func EachPoint(g orb.Geometry, fn func(orb.Point)) {
 	Walk(g, func(p Part) bool {
 		switch p.Kind {
 		case PointPart:
@@ -103,7 +103,7 @@ func EachPoint(g orbgeo.Geometry, fn func(orbgeo.Point)) {
 
 // IsEmpty reports whether g has no coordinates (an empty MultiPolygon, say:
 // the dataset uses one for a unit whose area is not known).
-func IsEmpty(g orbgeo.Geometry) bool {
+func IsEmpty(g orb.Geometry) bool {
 	empty := true
 	Walk(g, func(p Part) bool {
 		switch p.Kind {
@@ -128,7 +128,7 @@ func IsEmpty(g orbgeo.Geometry) bool {
 // Points and lines contain nothing. Ring orientation does not matter and
 // rings need not be closed. It reads every edge: for repeated tests of one
 // polygon, Prepare it.
-func Contains(g orbgeo.Geometry, pt orbgeo.Point) bool {
+func Contains(g orb.Geometry, pt orb.Point) bool {
 	in := false
 	Walk(g, func(p Part) bool {
 		in = p.Kind == PolygonPart && polygonContains(p.Polygon, pt)
@@ -137,7 +137,7 @@ func Contains(g orbgeo.Geometry, pt orbgeo.Point) bool {
 	return in
 }
 
-func polygonContains(p orbgeo.Polygon, pt orbgeo.Point) bool {
+func polygonContains(p orb.Polygon, pt orb.Point) bool {
 	in := false
 	for _, r := range p {
 		n := len(r)
@@ -159,7 +159,7 @@ func polygonContains(p orbgeo.Polygon, pt orbgeo.Point) bool {
 // on its boundary. Unlike Contains, a point on a border shared by two
 // polygons is covered by both. It allocates nothing for a Point, line or
 // polygon g.
-func Covers(g orbgeo.Geometry, pt orbgeo.Point) bool {
+func Covers(g orb.Geometry, pt orb.Point) bool {
 	hit := false
 	Walk(g, func(p Part) bool {
 		switch p.Kind {
@@ -170,7 +170,7 @@ func Covers(g orbgeo.Geometry, pt orbgeo.Point) bool {
 		case PolygonPart:
 			hit = polygonContains(p.Polygon, pt)
 			for _, r := range p.Polygon {
-				hit = hit || lineCovers(orbgeo.LineString(r), pt, true)
+				hit = hit || lineCovers(orb.LineString(r), pt, true)
 			}
 		}
 		return !hit
@@ -180,7 +180,7 @@ func Covers(g orbgeo.Geometry, pt orbgeo.Point) bool {
 
 // lineCovers reports whether pt lies on the line (closed: also on the
 // segment from its last point back to its first).
-func lineCovers(l orbgeo.LineString, pt orbgeo.Point, closed bool) bool {
+func lineCovers(l orb.LineString, pt orb.Point, closed bool) bool {
 	n := len(l)
 	if n == 1 {
 		return l[0] == pt
@@ -202,16 +202,16 @@ func lineCovers(l orbgeo.LineString, pt orbgeo.Point, closed bool) bool {
 // a point on a polygon's edge, or two polygons that share only a vertex,
 // intersect. Every orb geometry type is accepted, Bound included; nil
 // intersects nothing.
-func Intersects(a, b orbgeo.Geometry) bool {
+func Intersects(a, b orb.Geometry) bool {
 	if a == nil || b == nil {
 		return false
 	}
 	// A point needs no bounding-box test first: computing the box reads
 	// every vertex, as does the point test itself.
-	if p, ok := b.(orbgeo.Point); ok {
+	if p, ok := b.(orb.Point); ok {
 		return Covers(a, p)
 	}
-	if p, ok := a.(orbgeo.Point); ok {
+	if p, ok := a.(orb.Point); ok {
 		return Covers(b, p)
 	}
 	if !a.Bound().Intersects(b.Bound()) {
@@ -226,12 +226,12 @@ func Intersects(a, b orbgeo.Geometry) bool {
 // pieces is a geometry taken apart for the intersection test: isolated
 // points, segments (of lines and of polygon rings) and polygons.
 type pieces struct {
-	pts   []orbgeo.Point
-	segs  [][2]orbgeo.Point
-	polys []orbgeo.Polygon
+	pts   []orb.Point
+	segs  [][2]orb.Point
+	polys []orb.Polygon
 }
 
-func (q *pieces) add(g orbgeo.Geometry) {
+func (q *pieces) add(g orb.Geometry) {
 	Walk(g, func(p Part) bool {
 		switch p.Kind {
 		case PointPart:
@@ -244,14 +244,14 @@ func (q *pieces) add(g orbgeo.Geometry) {
 			}
 			q.polys = append(q.polys, p.Polygon)
 			for _, r := range p.Polygon {
-				q.addLine(orbgeo.LineString(r), true)
+				q.addLine(orb.LineString(r), true)
 			}
 		}
 		return true
 	})
 }
 
-func (q *pieces) addLine(l orbgeo.LineString, closed bool) {
+func (q *pieces) addLine(l orb.LineString, closed bool) {
 	n := len(l)
 	if n == 1 {
 		q.pts = append(q.pts, l[0])
@@ -263,7 +263,7 @@ func (q *pieces) addLine(l orbgeo.LineString, closed bool) {
 	}
 	for i := 0; i < last; i++ {
 		if a, b := l[i], l[(i+1)%n]; a != b || !closed {
-			q.segs = append(q.segs, [2]orbgeo.Point{a, b})
+			q.segs = append(q.segs, [2]orb.Point{a, b})
 		}
 	}
 }
@@ -290,7 +290,7 @@ func (q *pieces) touch(o *pieces) bool {
 
 // covers reports whether pt lies on a point, on a segment or in a polygon
 // of q.
-func (q *pieces) covers(pt orbgeo.Point) bool {
+func (q *pieces) covers(pt orb.Point) bool {
 	for _, o := range q.pts {
 		if o == pt {
 			return true
@@ -312,9 +312,9 @@ func (q *pieces) covers(pt orbgeo.Point) bool {
 // cross reports whether a segment of q meets a segment of o.
 func (q *pieces) cross(o *pieces) bool {
 	for _, s := range q.segs {
-		sb := orbgeo.Bound{Min: s[0], Max: s[0]}.Extend(s[1])
+		sb := orb.Bound{Min: s[0], Max: s[0]}.Extend(s[1])
 		for _, t := range o.segs {
-			if !sb.Intersects(orbgeo.Bound{Min: t[0], Max: t[0]}.Extend(t[1])) {
+			if !sb.Intersects(orb.Bound{Min: t[0], Max: t[0]}.Extend(t[1])) {
 				continue
 			}
 			if segmentsMeet(s[0], s[1], t[0], t[1]) {
@@ -327,7 +327,7 @@ func (q *pieces) cross(o *pieces) bool {
 
 // orient is the z component of (b-a) × (c-a): positive when c lies left of
 // the line from a to b, zero when the three are collinear.
-func orient(a, b, c orbgeo.Point) float64 {
+func orient(a, b, c orb.Point) float64 {
 	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
 }
 
@@ -342,12 +342,12 @@ func sign(v float64) int {
 }
 
 // onSegment reports whether p lies on the closed segment ab.
-func onSegment(a, b, p orbgeo.Point) bool {
+func onSegment(a, b, p orb.Point) bool {
 	return orient(a, b, p) == 0 && between(a, b, p)
 }
 
 // segmentsMeet reports whether the closed segments ab and cd share a point.
-func segmentsMeet(a, b, c, d orbgeo.Point) bool {
+func segmentsMeet(a, b, c, d orb.Point) bool {
 	d1, d2 := sign(orient(c, d, a)), sign(orient(c, d, b))
 	d3, d4 := sign(orient(a, b, c)), sign(orient(a, b, d))
 	if d1*d2 < 0 && d3*d4 < 0 {
@@ -372,23 +372,23 @@ func metresPerDegree(lat float64) (kx, ky float64) {
 // the equirectangular scale of the point's latitude. Its error is below
 // 0.1 % within 20 km at the latitudes of Chongqing.
 type local struct {
-	o      orbgeo.Point
+	o      orb.Point
 	kx, ky float64
 }
 
-func newLocal(o orbgeo.Point) local {
+func newLocal(o orb.Point) local {
 	kx, ky := metresPerDegree(o[1])
 	return local{o, kx, ky}
 }
 
 // at returns p in the local plane.
-func (l local) at(p orbgeo.Point) orbgeo.Point {
-	return orbgeo.Point{(p[0] - l.o[0]) * l.kx, (p[1] - l.o[1]) * l.ky}
+func (l local) at(p orb.Point) orb.Point {
+	return orb.Point{(p[0] - l.o[0]) * l.kx, (p[1] - l.o[1]) * l.ky}
 }
 
 // segment is the distance in metres from the origin to segment ab.
-func (l local) segment(a, b orbgeo.Point) float64 {
-	return planar.DistanceFromSegment(l.at(a), l.at(b), orbgeo.Point{})
+func (l local) segment(a, b orb.Point) float64 {
+	return planar.DistanceFromSegment(l.at(a), l.at(b), orb.Point{})
 }
 
 // box is the distance in metres from the origin to the rectangle, 0 inside.
@@ -400,7 +400,7 @@ func (l local) box(lo, hi [2]float64) float64 {
 
 // line is the distance in metres from the origin to the line (closed: the
 // ring it bounds, without its interior).
-func (l local) line(ls orbgeo.LineString, closed bool) float64 {
+func (l local) line(ls orb.LineString, closed bool) float64 {
 	n := len(ls)
 	if n == 0 {
 		return math.Inf(1)
@@ -423,7 +423,7 @@ func (l local) line(ls orbgeo.LineString, closed bool) float64 {
 // nearest point of g, 0 when a polygon of g contains pt (boundary rule of
 // Contains) and +Inf for an empty g. It measures in the plane tangent at
 // pt, whose error is below 0.1 % within 20 km at the latitudes of Chongqing.
-func Distance(g orbgeo.Geometry, pt orbgeo.Point) float64 {
+func Distance(g orb.Geometry, pt orb.Point) float64 {
 	l := newLocal(pt)
 	d := math.Inf(1)
 	Walk(g, func(p Part) bool {
@@ -438,7 +438,7 @@ func Distance(g orbgeo.Geometry, pt orbgeo.Point) float64 {
 				return false
 			}
 			for _, r := range p.Polygon {
-				d = math.Min(d, l.line(orbgeo.LineString(r), true))
+				d = math.Min(d, l.line(orb.LineString(r), true))
 			}
 		}
 		return true
@@ -452,8 +452,8 @@ func Distance(g orbgeo.Geometry, pt orbgeo.Point) float64 {
 // horizontal scanline through it. Without polygons, it returns g's first
 // point, or for a line its middle vertex. ok is false when g has no area and
 // no vertex.
-func InteriorPoint(g orbgeo.Geometry) (pt orbgeo.Point, ok bool) {
-	var best orbgeo.Polygon
+func InteriorPoint(g orb.Geometry) (pt orb.Point, ok bool) {
+	var best orb.Polygon
 	area := -1.0
 	Walk(g, func(p Part) bool {
 		switch {
@@ -475,7 +475,7 @@ func InteriorPoint(g orbgeo.Geometry) (pt orbgeo.Point, ok bool) {
 	return pt, ok
 }
 
-func polygonInterior(p orbgeo.Polygon) (orbgeo.Point, bool) {
+func polygonInterior(p orb.Polygon) (orb.Point, bool) {
 	if c, a := planar.CentroidArea(p); a != 0 && polygonContains(p, c) {
 		return c, true
 	}
@@ -502,7 +502,7 @@ func polygonInterior(p orbgeo.Polygon) (orbgeo.Point, bool) {
 			}
 		}
 		if bestW > 0 {
-			c := orbgeo.Point{bestX, y}
+			c := orb.Point{bestX, y}
 			if polygonContains(p, c) {
 				return c, true
 			}

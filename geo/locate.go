@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 )
 
 // Nearby defaults of a Locator.
@@ -111,7 +111,7 @@ func (q Query) Validate() error {
 type Answer struct {
 	Query Query
 	// WGS84 is the query point in WGS84 lon/lat, the point actually looked up.
-	WGS84 orbgeo.Point
+	WGS84 orb.Point
 	// District and Township contain the point on Query.Date; nil when none does.
 	District, Township *Place
 	// Zones are the planning zones containing the point on Query.Date, in
@@ -315,7 +315,7 @@ func (l *Locator) Locate(q Query, a *Answer) error {
 	}
 	a.Reset()
 	a.Query = q
-	a.WGS84 = q.CRS.ToWGS84(orbgeo.Point{q.Lon, q.Lat})
+	a.WGS84 = q.CRS.ToWGS84(orb.Point{q.Lon, q.Lat})
 	l.locate(a)
 	return nil
 }

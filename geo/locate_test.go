@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
 
@@ -166,13 +166,13 @@ func TestLocate(t *testing.T) {
 		},
 		{
 			name:     "gcj02 query is converted first",
-			q:        Query{Lon: WGS84ToGCJ02(orbgeo.Point{106.8448, 29.85653})[0], Lat: WGS84ToGCJ02(orbgeo.Point{106.8448, 29.85653})[1], CRS: GCJ02, Date: day("2026-11-29")},
+			q:        Query{Lon: WGS84ToGCJ02(orb.Point{106.8448, 29.85653})[0], Lat: WGS84ToGCJ02(orb.Point{106.8448, 29.85653})[1], CRS: GCJ02, Date: day("2026-11-29")},
 			district: "beibei-new", town: "500112133", changes: []change{{"2026-01-25", "渝北区", "北碚区"}},
 			firstNear: "p-battery", nearbyAtLeast: 2, wantWGS84Differs: true,
 		},
 		{
 			name:     "bd09 query is converted first",
-			q:        Query{Lon: GCJ02ToBD09(WGS84ToGCJ02(orbgeo.Point{106.45, 29.7}))[0], Lat: GCJ02ToBD09(WGS84ToGCJ02(orbgeo.Point{106.45, 29.7}))[1], CRS: BD09, Date: day("2026-11-29")},
+			q:        Query{Lon: GCJ02ToBD09(WGS84ToGCJ02(orb.Point{106.45, 29.7}))[0], Lat: GCJ02ToBD09(WGS84ToGCJ02(orb.Point{106.45, 29.7}))[1], CRS: BD09, Date: day("2026-11-29")},
 			district: "liangjiang", town: "500109008", zones: []string{"z-xietong"},
 			changes: []change{{"2026-01-25", "北碚区", "两江新区"}}, wantWGS84Differs: true, wantChangeBasisIn: "test basis",
 		},
@@ -220,7 +220,7 @@ func TestLocate(t *testing.T) {
 					t.Errorf("nearby[%d] at %.0f m: beyond the radius or out of order", i, n.Meters)
 				}
 			}
-			if differs := a.WGS84 != (orbgeo.Point{tt.q.Lon, tt.q.Lat}); differs != tt.wantWGS84Differs {
+			if differs := a.WGS84 != (orb.Point{tt.q.Lon, tt.q.Lat}); differs != tt.wantWGS84Differs {
 				t.Errorf("WGS84 %v differs from the query point: %v, want %v", a.WGS84, differs, tt.wantWGS84Differs)
 			}
 			if tt.wantDistrictName != "" && a.District.Name != tt.wantDistrictName {
@@ -235,7 +235,7 @@ func TestLocate(t *testing.T) {
 
 // bruteDistrict is the reference answer: the first feature of the
 // districts collection, in order, that contains pt on date.
-func bruteFirst(s *Snapshot, coll string, pt orbgeo.Point, date time.Time) *Feature {
+func bruteFirst(s *Snapshot, coll string, pt orb.Point, date time.Time) *Feature {
 	c, err := s.Collection(coll)
 	if err != nil {
 		return nil
@@ -267,7 +267,7 @@ func TestLocateMatchesBruteForce(t *testing.T) {
 			dates := []time.Time{day("2020-01-01"), day("2026-01-24"), day("2026-01-25"), day("2026-11-29")}
 			checked := 0
 			for i := 0; i < 4000; i++ {
-				pt := orbgeo.Point{105.9 + rng.Float64()*1.2, 29.0 + rng.Float64()*1.1}
+				pt := orb.Point{105.9 + rng.Float64()*1.2, 29.0 + rng.Float64()*1.1}
 				date := dates[i%len(dates)]
 				if err := loc.Locate(Query{Lon: pt[0], Lat: pt[1], Date: date}, &a); err != nil {
 					t.Fatal(err)
@@ -333,25 +333,25 @@ func TestQueryValidate(t *testing.T) {
 }
 
 func TestInteriorPoint(t *testing.T) {
-	square := orbgeo.Polygon{{{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}}}
+	square := orb.Polygon{{{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}}}
 	// U shape: its centroid lies in the notch, outside the polygon.
-	u := orbgeo.Polygon{{{0, 0}, {6, 0}, {6, 6}, {5, 6}, {5, 1}, {1, 1}, {1, 6}, {0, 6}, {0, 0}}}
+	u := orb.Polygon{{{0, 0}, {6, 0}, {6, 6}, {5, 6}, {5, 1}, {1, 1}, {1, 6}, {0, 6}, {0, 0}}}
 	// A square with a hole around its centroid.
-	holed := orbgeo.Polygon{square[0], {{1, 1}, {3, 1}, {3, 3}, {1, 3}, {1, 1}}}
+	holed := orb.Polygon{square[0], {{1, 1}, {3, 1}, {3, 3}, {1, 3}, {1, 1}}}
 	// A thin sliver along a diagonal, clockwise.
-	sliver := orbgeo.Polygon{{{0, 0}, {10, 10.2}, {10, 10}, {0, 0}}}
+	sliver := orb.Polygon{{{0, 0}, {10, 10.2}, {10, 10}, {0, 0}}}
 	tests := []struct {
 		name string
-		g    orbgeo.Geometry
+		g    orb.Geometry
 		ok   bool
 	}{
 		{"square", square, true},
 		{"u shape", u, true},
 		{"hole at the centroid", holed, true},
 		{"sliver", sliver, true},
-		{"multipolygon takes the largest", orbgeo.MultiPolygon{{{{10, 10}, {10.1, 10}, {10.1, 10.1}, {10, 10}}}, u}, true},
-		{"point", orbgeo.Point{1, 2}, true},
-		{"empty polygon", orbgeo.Polygon{}, false},
+		{"multipolygon takes the largest", orb.MultiPolygon{{{{10, 10}, {10.1, 10}, {10.1, 10.1}, {10, 10}}}, u}, true},
+		{"point", orb.Point{1, 2}, true},
+		{"empty polygon", orb.Polygon{}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -363,7 +363,7 @@ func TestInteriorPoint(t *testing.T) {
 				return
 			}
 			switch g := tt.g.(type) {
-			case orbgeo.Point:
+			case orb.Point:
 				if pt != g {
 					t.Errorf("InteriorPoint(%v) = %v", g, pt)
 				}
@@ -372,7 +372,7 @@ func TestInteriorPoint(t *testing.T) {
 					t.Errorf("InteriorPoint = %v, not inside", pt)
 				}
 			}
-			if mp, isMP := tt.g.(orbgeo.MultiPolygon); isMP && !Contains(mp[1], pt) {
+			if mp, isMP := tt.g.(orb.MultiPolygon); isMP && !Contains(mp[1], pt) {
 				t.Errorf("InteriorPoint = %v, not in the largest part", pt)
 			}
 		})
@@ -487,11 +487,11 @@ func TestLocateAllocs(t *testing.T) {
 
 // beibeiPoints returns n random points (fixed seed) in the rectangle of
 // the old Beibei and Yubei districts.
-func beibeiPoints(n int) []orbgeo.Point {
+func beibeiPoints(n int) []orb.Point {
 	rng := rand.New(rand.NewPCG(42, 7))
-	pts := make([]orbgeo.Point, n)
+	pts := make([]orb.Point, n)
 	for i := range pts {
-		pts[i] = orbgeo.Point{106.25 + rng.Float64()*0.75, 29.55 + rng.Float64()*0.5}
+		pts[i] = orb.Point{106.25 + rng.Float64()*0.75, 29.55 + rng.Float64()*0.5}
 	}
 	return pts
 }

@@ -3,7 +3,7 @@ package geo
 import (
 	"math"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 )
 
 // edge is one segment of a ring, stored with y0 <= y1 is not assumed: the
@@ -17,7 +17,7 @@ type edge struct {
 // so a test reads only the edges of the band the point falls in instead of
 // every vertex. It is immutable and safe for concurrent use.
 type Prepared struct {
-	bound  orbgeo.Bound
+	bound  orb.Bound
 	edges  []edge
 	minY   float64
 	invH   float64 // bands per degree of latitude
@@ -33,7 +33,7 @@ const maxBands = 4096
 // Prepare builds the band index of polygon p (outer ring first, then holes,
 // as in GeoJSON). Ring orientation does not matter; rings need not be
 // explicitly closed.
-func Prepare(p orbgeo.Polygon) *Prepared {
+func Prepare(p orb.Polygon) *Prepared {
 	pp := &Prepared{bound: p.Bound()}
 	for _, r := range p {
 		n := len(r)
@@ -103,13 +103,13 @@ func (pp *Prepared) band(y float64) int {
 }
 
 // Bound returns the polygon's bounding box.
-func (pp *Prepared) Bound() orbgeo.Bound { return pp.bound }
+func (pp *Prepared) Bound() orb.Bound { return pp.bound }
 
 // Contains reports whether pt lies in the polygon under the package's
 // boundary rule (see the package documentation): interior points are inside,
 // points on a boundary are inside exactly when the polygon lies east of the
 // point (or north, on a horizontal edge). Points in holes are outside.
-func (pp *Prepared) Contains(pt orbgeo.Point) bool {
+func (pp *Prepared) Contains(pt orb.Point) bool {
 	x, y := pt[0], pt[1]
 	if x < pp.bound.Min[0] || x > pp.bound.Max[0] || y < pp.bound.Min[1] || y > pp.bound.Max[1] {
 		return false
@@ -153,22 +153,22 @@ func (pp *Prepared) distance(l local) float64 {
 	d := math.Inf(1)
 	for i := range pp.edges {
 		e := &pp.edges[i]
-		d = math.Min(d, l.segment(orbgeo.Point{e.x0, e.y0}, orbgeo.Point{e.x1, e.y1}))
+		d = math.Min(d, l.segment(orb.Point{e.x0, e.y0}, orb.Point{e.x1, e.y1}))
 	}
 	return d
 }
 
 // finiteGeometry reports whether g is a geometry type the package knows and
 // every coordinate of it is finite and inside the lon/lat ranges.
-func finiteGeometry(g orbgeo.Geometry) bool {
+func finiteGeometry(g orb.Geometry) bool {
 	switch g.(type) {
-	case orbgeo.Point, orbgeo.MultiPoint, orbgeo.LineString, orbgeo.MultiLineString,
-		orbgeo.Ring, orbgeo.Polygon, orbgeo.MultiPolygon, orbgeo.Collection, orbgeo.Bound:
+	case orb.Point, orb.MultiPoint, orb.LineString, orb.MultiLineString,
+		orb.Ring, orb.Polygon, orb.MultiPolygon, orb.Collection, orb.Bound:
 	default:
 		return false
 	}
 	ok := true
-	EachPoint(g, func(p orbgeo.Point) {
+	EachPoint(g, func(p orb.Point) {
 		ok = ok && ValidLonLat(p[0], p[1])
 	})
 	return ok

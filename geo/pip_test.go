@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
 	"beibeimap/geo"
@@ -13,12 +13,12 @@ import (
 
 // square returns the closed counter-clockwise ring of the axis-aligned
 // square [x0,x1]×[y0,y1].
-func square(x0, y0, x1, y1 float64) orbgeo.Ring {
-	return orbgeo.Ring{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}
+func square(x0, y0, x1, y1 float64) orb.Ring {
+	return orb.Ring{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}
 }
 
-func reversed(r orbgeo.Ring) orbgeo.Ring {
-	out := make(orbgeo.Ring, len(r))
+func reversed(r orb.Ring) orb.Ring {
+	out := make(orb.Ring, len(r))
 	for i, p := range r {
 		out[len(r)-1-i] = p
 	}
@@ -28,31 +28,31 @@ func reversed(r orbgeo.Ring) orbgeo.Ring {
 func TestPreparedContains(t *testing.T) {
 	outer := square(0, 0, 10, 10)
 	hole := square(4, 4, 6, 6)
-	withHole := orbgeo.Polygon{outer, hole}
-	tri := orbgeo.Polygon{{{0, 0}, {10, 0}, {5, 8}, {0, 0}}}
-	open := orbgeo.Polygon{{{0, 0}, {10, 0}, {10, 10}, {0, 10}}} // not explicitly closed
+	withHole := orb.Polygon{outer, hole}
+	tri := orb.Polygon{{{0, 0}, {10, 0}, {5, 8}, {0, 0}}}
+	open := orb.Polygon{{{0, 0}, {10, 0}, {10, 10}, {0, 10}}} // not explicitly closed
 
 	tests := []struct {
 		name string
-		poly orbgeo.Polygon
-		pt   orbgeo.Point
+		poly orb.Polygon
+		pt   orb.Point
 		want bool
 	}{
-		{"interior", withHole, orbgeo.Point{2, 2}, true},
-		{"in hole", withHole, orbgeo.Point{5, 5}, false},
-		{"outside bbox", withHole, orbgeo.Point{11, 5}, false},
-		{"west edge is inside", withHole, orbgeo.Point{0, 5}, true},
-		{"east edge is outside", withHole, orbgeo.Point{10, 5}, false},
-		{"south edge is inside", withHole, orbgeo.Point{5, 0}, true},
-		{"north edge is outside", withHole, orbgeo.Point{5, 10}, false},
-		{"hole's west edge (polygon lies west) is outside", withHole, orbgeo.Point{4, 5}, false},
-		{"hole's east edge (polygon lies east) is inside", withHole, orbgeo.Point{6, 5}, true},
-		{"south-west corner", withHole, orbgeo.Point{0, 0}, true},
-		{"north-east corner", withHole, orbgeo.Point{10, 10}, false},
-		{"triangle interior", tri, orbgeo.Point{5, 4}, true},
-		{"triangle outside near apex", tri, orbgeo.Point{8, 6}, false},
-		{"triangle apex", tri, orbgeo.Point{5, 8}, false},
-		{"unclosed ring", open, orbgeo.Point{5, 5}, true},
+		{"interior", withHole, orb.Point{2, 2}, true},
+		{"in hole", withHole, orb.Point{5, 5}, false},
+		{"outside bbox", withHole, orb.Point{11, 5}, false},
+		{"west edge is inside", withHole, orb.Point{0, 5}, true},
+		{"east edge is outside", withHole, orb.Point{10, 5}, false},
+		{"south edge is inside", withHole, orb.Point{5, 0}, true},
+		{"north edge is outside", withHole, orb.Point{5, 10}, false},
+		{"hole's west edge (polygon lies west) is outside", withHole, orb.Point{4, 5}, false},
+		{"hole's east edge (polygon lies east) is inside", withHole, orb.Point{6, 5}, true},
+		{"south-west corner", withHole, orb.Point{0, 0}, true},
+		{"north-east corner", withHole, orb.Point{10, 10}, false},
+		{"triangle interior", tri, orb.Point{5, 4}, true},
+		{"triangle outside near apex", tri, orb.Point{8, 6}, false},
+		{"triangle apex", tri, orb.Point{5, 8}, false},
+		{"unclosed ring", open, orb.Point{5, 5}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,15 +71,15 @@ func TestPreparedContains(t *testing.T) {
 // one of them, whatever the orientation of either ring.
 func TestSharedBorderExactlyOne(t *testing.T) {
 	// A zig-zag border from (5,0) to (5,10) shared by a west and an east polygon.
-	border := []orbgeo.Point{{5, 0}, {6, 2}, {4, 4}, {5.5, 6}, {4.5, 8}, {5, 10}}
-	west := orbgeo.Ring{{0, 0}}
+	border := []orb.Point{{5, 0}, {6, 2}, {4, 4}, {5.5, 6}, {4.5, 8}, {5, 10}}
+	west := orb.Ring{{0, 0}}
 	west = append(west, border...)
-	west = append(west, orbgeo.Point{0, 10}, orbgeo.Point{0, 0})
-	east := orbgeo.Ring{{10, 0}, {10, 10}}
+	west = append(west, orb.Point{0, 10}, orb.Point{0, 0})
+	east := orb.Ring{{10, 0}, {10, 10}}
 	for i := len(border) - 1; i >= 0; i-- {
 		east = append(east, border[i])
 	}
-	east = append(east, orbgeo.Point{10, 0})
+	east = append(east, orb.Point{10, 0})
 
 	for _, flipW := range []bool{false, true} {
 		for _, flipE := range []bool{false, true} {
@@ -90,11 +90,11 @@ func TestSharedBorderExactlyOne(t *testing.T) {
 			if flipE {
 				e = reversed(e)
 			}
-			pw, pe := geo.Prepare(orbgeo.Polygon{w}), geo.Prepare(orbgeo.Polygon{e})
+			pw, pe := geo.Prepare(orb.Polygon{w}), geo.Prepare(orb.Polygon{e})
 			for i := 1; i < len(border); i++ {
 				a, b := border[i-1], border[i]
 				for _, f := range []float64{0, 0.25, 0.5, 0.75} {
-					pt := orbgeo.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])}
+					pt := orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])}
 					if pt[1] == 0 || pt[1] == 10 {
 						continue // on the outer south/north edge, outside both by design at y=10
 					}
@@ -114,18 +114,18 @@ func TestSharedBorderExactlyOne(t *testing.T) {
 func TestPreparedMatchesOrb(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	// A star-shaped ring of 400 vertices around (0,0).
-	var outer orbgeo.Ring
+	var outer orb.Ring
 	for i := 0; i < 400; i++ {
 		a := float64(i) / 400 * 2 * 3.141592653589793
 		r := 5 + 3*rng.Float64()
-		outer = append(outer, orbgeo.Point{r * math.Cos(a), r * math.Sin(a)})
+		outer = append(outer, orb.Point{r * math.Cos(a), r * math.Sin(a)})
 	}
 	outer = append(outer, outer[0])
 	hole := square(-1, -1, 1, 1)
-	for _, poly := range []orbgeo.Polygon{{outer, hole}, {reversed(outer), reversed(hole)}} {
+	for _, poly := range []orb.Polygon{{outer, hole}, {reversed(outer), reversed(hole)}} {
 		pp := geo.Prepare(poly)
 		for i := 0; i < 20000; i++ {
-			pt := orbgeo.Point{rng.Float64()*20 - 10, rng.Float64()*20 - 10}
+			pt := orb.Point{rng.Float64()*20 - 10, rng.Float64()*20 - 10}
 			want := planar.PolygonContains(poly, pt)
 			if got := pp.Contains(pt); got != want {
 				t.Fatalf("Contains(%v) = %v, orb says %v", pt, got, want)
@@ -140,8 +140,8 @@ func FuzzPreparedContains(f *testing.F) {
 	f.Add(0.0, 0.0, 1.0, 0.0, 1.0, 1.0, 0.5, 0.5)
 	f.Add(0.0, 0.0, 10.0, 0.0, 5.0, 8.0, 5.0, 8.0)
 	f.Fuzz(func(t *testing.T, x0, y0, x1, y1, x2, y2, px, py float64) {
-		poly := orbgeo.Polygon{{{x0, y0}, {x1, y1}, {x2, y2}, {x0, y0}}}
-		pt := orbgeo.Point{px, py}
+		poly := orb.Polygon{{{x0, y0}, {x1, y1}, {x2, y2}, {x0, y0}}}
+		pt := orb.Point{px, py}
 		if got, want := geo.Prepare(poly).Contains(pt), geo.Contains(poly, pt); got != want {
 			t.Errorf("prepared %v, brute %v for %v in %v", got, want, pt, poly)
 		}

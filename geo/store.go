@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/tidwall/rtree"
 )
 
@@ -21,9 +21,9 @@ import (
 // so the R-tree never holds one rectangle for a whole multipolygon.
 type part struct {
 	f    *Feature
-	poly *Prepared         // polygon parts
-	line orbgeo.LineString // line parts
-	pt   orbgeo.Point      // point parts
+	poly *Prepared      // polygon parts
+	line orb.LineString // line parts
+	pt   orb.Point      // point parts
 	kind partKind
 }
 
@@ -100,7 +100,7 @@ func hashFeature(h interface{ Write([]byte) (int, error) }, f *Feature) {
 		h.Write(b)
 	}
 	var buf [8]byte
-	EachPoint(f.Geometry, func(p orbgeo.Point) {
+	EachPoint(f.Geometry, func(p orb.Point) {
 		binary.LittleEndian.PutUint64(buf[:], math.Float64bits(p[0]))
 		h.Write(buf[:])
 		binary.LittleEndian.PutUint64(buf[:], math.Float64bits(p[1]))
@@ -113,7 +113,7 @@ func (s *Snapshot) index(f *Feature) {
 	coll := s.byColl[f.Collection]
 	Walk(f.Geometry, func(g Part) bool {
 		p := &part{f: f}
-		var b orbgeo.Bound
+		var b orb.Bound
 		switch g.Kind {
 		case PointPart:
 			p.kind, p.pt, b = partPoint, g.Point, g.Point.Bound()
@@ -194,7 +194,7 @@ func (s *Snapshot) Feature(coll, id string) (*Feature, error) {
 // date matches every validity interval. A feature is reported once even
 // when several of its parts are found. fn returns false to stop. It does
 // not allocate.
-func (s *Snapshot) Containing(pt orbgeo.Point, date time.Time, fn func(*Feature) bool) {
+func (s *Snapshot) Containing(pt orb.Point, date time.Time, fn func(*Feature) bool) {
 	var last *Feature
 	s.polys.Search([2]float64{pt[0], pt[1]}, [2]float64{pt[0], pt[1]}, func(_, _ [2]float64, p *part) bool {
 		if p.f == last {
@@ -226,7 +226,7 @@ type Near struct {
 // (limit <= 0: no limit). Each collection's R-tree is searched within the
 // radius, so the cost grows with what lies near, not with the collection.
 // Distances are measured as by Distance. It allocates only to grow dst.
-func (s *Snapshot) Nearby(dst []Near, pt orbgeo.Point, radius float64, date time.Time, limit int, collections ...string) []Near {
+func (s *Snapshot) Nearby(dst []Near, pt orb.Point, radius float64, date time.Time, limit int, collections ...string) []Near {
 	if !(radius >= 0) || !ValidLonLat(pt[0], pt[1]) {
 		return dst
 	}
@@ -318,7 +318,7 @@ func nearest(dst []Near, tr *rtree.RTreeG[*part], l local, radius float64, date 
 // intersects b (both closed), collection by collection in the given (or
 // load) order. It is a coarse filter: callers test the geometry itself
 // where precision matters. fn returns false to stop.
-func (s *Snapshot) Intersecting(b orbgeo.Bound, fn func(*Feature) bool, collections ...string) {
+func (s *Snapshot) Intersecting(b orb.Bound, fn func(*Feature) bool, collections ...string) {
 	ids := collections
 	if len(ids) == 0 {
 		ids = make([]string, len(s.cols))

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo"
 )
@@ -34,19 +34,19 @@ func fixture(t *testing.T) *geo.Snapshot {
 	cut := date(t, "2026-01-25")
 	before := geo.Interval{To: cut.AddDate(0, 0, -1)}
 	after := geo.Interval{From: cut}
-	feat := func(id string, g orbgeo.Geometry, iv geo.Interval) *geo.Feature {
+	feat := func(id string, g orb.Geometry, iv geo.Interval) *geo.Feature {
 		return &geo.Feature{ID: id, Collection: "districts", Geometry: g, Valid: iv, Properties: map[string]any{"name": id}}
 	}
 	districts := &geo.Collection{ID: "districts", Features: []*geo.Feature{
-		feat("west-old", orbgeo.Polygon{square(0, 0, 5, 10)}, before),
-		feat("east-old", orbgeo.MultiPolygon{{square(5, 0, 10, 10)}, {square(50, 50, 51, 51)}}, before),
-		feat("west-new", orbgeo.Polygon{square(0, 0, 7, 10)}, after),
-		feat("east-new", orbgeo.Polygon{square(7, 0, 10, 10)}, after),
+		feat("west-old", orb.Polygon{square(0, 0, 5, 10)}, before),
+		feat("east-old", orb.MultiPolygon{{square(5, 0, 10, 10)}, {square(50, 50, 51, 51)}}, before),
+		feat("west-new", orb.Polygon{square(0, 0, 7, 10)}, after),
+		feat("east-new", orb.Polygon{square(7, 0, 10, 10)}, after),
 	}}
 	sites := &geo.Collection{ID: "sites", Features: []*geo.Feature{
-		{ID: "a", Collection: "sites", Geometry: orbgeo.Point{6, 5}},
-		{ID: "b", Collection: "sites", Geometry: orbgeo.Point{6, 6}},
-		{ID: "road", Collection: "sites", Geometry: orbgeo.LineString{{0, 2}, {10, 2}}},
+		{ID: "a", Collection: "sites", Geometry: orb.Point{6, 5}},
+		{ID: "b", Collection: "sites", Geometry: orb.Point{6, 6}},
+		{ID: "road", Collection: "sites", Geometry: orb.LineString{{0, 2}, {10, 2}}},
 	}}
 	s, err := geo.NewSnapshot([]*geo.Collection{districts, sites})
 	if err != nil {
@@ -55,7 +55,7 @@ func fixture(t *testing.T) *geo.Snapshot {
 	return s
 }
 
-func containing(s *geo.Snapshot, pt orbgeo.Point, d time.Time) []string {
+func containing(s *geo.Snapshot, pt orb.Point, d time.Time) []string {
 	var ids []string
 	s.Containing(pt, d, func(f *geo.Feature) bool {
 		ids = append(ids, f.ID)
@@ -68,17 +68,17 @@ func TestSnapshotContaining(t *testing.T) {
 	s := fixture(t)
 	tests := []struct {
 		name string
-		pt   orbgeo.Point
+		pt   orb.Point
 		date string
 		want []string
 	}{
-		{"before the change, west", orbgeo.Point{6, 5}, "2025-06-01", []string{"east-old"}},
-		{"after the change, same point", orbgeo.Point{6, 5}, "2026-01-25", []string{"west-new"}},
-		{"last day of the old layout", orbgeo.Point{6, 5}, "2026-01-24", []string{"east-old"}},
-		{"island of a multipolygon", orbgeo.Point{50.5, 50.5}, "2025-06-01", []string{"east-old"}},
-		{"island gone after", orbgeo.Point{50.5, 50.5}, "2026-06-01", nil},
-		{"shared border goes east", orbgeo.Point{5, 5}, "2025-06-01", []string{"east-old"}},
-		{"outside", orbgeo.Point{-1, 5}, "2026-06-01", nil},
+		{"before the change, west", orb.Point{6, 5}, "2025-06-01", []string{"east-old"}},
+		{"after the change, same point", orb.Point{6, 5}, "2026-01-25", []string{"west-new"}},
+		{"last day of the old layout", orb.Point{6, 5}, "2026-01-24", []string{"east-old"}},
+		{"island of a multipolygon", orb.Point{50.5, 50.5}, "2025-06-01", []string{"east-old"}},
+		{"island gone after", orb.Point{50.5, 50.5}, "2026-06-01", nil},
+		{"shared border goes east", orb.Point{5, 5}, "2025-06-01", []string{"east-old"}},
+		{"outside", orb.Point{-1, 5}, "2026-06-01", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -88,7 +88,7 @@ func TestSnapshotContaining(t *testing.T) {
 			}
 		})
 	}
-	if got := containing(s, orbgeo.Point{6, 5}, time.Time{}); len(got) != 2 {
+	if got := containing(s, orb.Point{6, 5}, time.Time{}); len(got) != 2 {
 		t.Errorf("zero date should match every version, got %v", got)
 	}
 }
@@ -96,31 +96,31 @@ func TestSnapshotContaining(t *testing.T) {
 func TestSnapshotNearby(t *testing.T) {
 	s := fixture(t)
 	// One degree is ~111 km; the sites are 1 and ~1.41 degrees from (5,5).
-	got := s.Nearby(nil, orbgeo.Point{5, 5}, 120e3, time.Time{}, 0, "sites")
+	got := s.Nearby(nil, orb.Point{5, 5}, 120e3, time.Time{}, 0, "sites")
 	if len(got) != 1 || got[0].Feature.ID != "a" {
 		t.Fatalf("Nearby 120 km = %+v, want only site a", got)
 	}
-	got = s.Nearby(nil, orbgeo.Point{5, 5}, 400e3, time.Time{}, 0, "sites")
+	got = s.Nearby(nil, orb.Point{5, 5}, 400e3, time.Time{}, 0, "sites")
 	if len(got) != 3 || got[0].Feature.ID != "a" || got[1].Feature.ID != "b" || got[2].Feature.ID != "road" {
 		t.Fatalf("Nearby 400 km order = %+v, want a, b, road", got)
 	}
 	if got[0].Meters < 110e3 || got[0].Meters > 112e3 {
 		t.Errorf("distance to a = %.0f m, want about 111 km", got[0].Meters)
 	}
-	if got := s.Nearby(nil, orbgeo.Point{5, 5}, 400e3, time.Time{}, 2, "sites"); len(got) != 2 {
+	if got := s.Nearby(nil, orb.Point{5, 5}, 400e3, time.Time{}, 2, "sites"); len(got) != 2 {
 		t.Errorf("limit 2 returned %d", len(got))
 	}
 }
 
 func TestNewSnapshotRejects(t *testing.T) {
-	pt := orbgeo.Point{1, 1}
+	pt := orb.Point{1, 1}
 	tests := []struct {
 		name string
 		cols []*geo.Collection
 	}{
 		{"duplicate feature id", []*geo.Collection{{ID: "c", Features: []*geo.Feature{{ID: "x", Collection: "c", Geometry: pt}, {ID: "x", Collection: "c", Geometry: pt}}}}},
 		{"missing geometry", []*geo.Collection{{ID: "c", Features: []*geo.Feature{{ID: "x", Collection: "c"}}}}},
-		{"out of range", []*geo.Collection{{ID: "c", Features: []*geo.Feature{{ID: "x", Collection: "c", Geometry: orbgeo.Point{200, 1}}}}}},
+		{"out of range", []*geo.Collection{{ID: "c", Features: []*geo.Feature{{ID: "x", Collection: "c", Geometry: orb.Point{200, 1}}}}}},
 		{"bad interval", []*geo.Collection{{ID: "c", Features: []*geo.Feature{{ID: "x", Collection: "c", Geometry: pt,
 			Valid: geo.Interval{From: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}}}}}},
 		{"duplicate collection", []*geo.Collection{{ID: "c"}, {ID: "c"}}},
@@ -146,7 +146,7 @@ func TestStoreSwapWhileReading(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 2000; i++ {
 				ds := st.Dataset()
-				if got := containing(ds.Snapshot, orbgeo.Point{1, 1}, time.Time{}); len(got) != 2 {
+				if got := containing(ds.Snapshot, orb.Point{1, 1}, time.Time{}); len(got) != 2 {
 					t.Errorf("reader saw %v", got)
 					return
 				}
@@ -190,17 +190,17 @@ func TestIntervalContains(t *testing.T) {
 // that validates is also found: by Containing for polygonal ones, by
 // Intersecting and Nearby for all.
 func TestSnapshotIndexesEveryType(t *testing.T) {
-	sq := orbgeo.Ring{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}
-	geoms := map[string]orbgeo.Geometry{
-		"point":      orbgeo.Point{0.5, 0.5},
-		"multipoint": orbgeo.MultiPoint{{0.5, 0.5}},
-		"line":       orbgeo.LineString{{0, 0.5}, {1, 0.5}},
-		"multiline":  orbgeo.MultiLineString{{{0, 0.5}, {1, 0.5}}},
+	sq := orb.Ring{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}
+	geoms := map[string]orb.Geometry{
+		"point":      orb.Point{0.5, 0.5},
+		"multipoint": orb.MultiPoint{{0.5, 0.5}},
+		"line":       orb.LineString{{0, 0.5}, {1, 0.5}},
+		"multiline":  orb.MultiLineString{{{0, 0.5}, {1, 0.5}}},
 		"ring":       sq,
-		"polygon":    orbgeo.Polygon{sq},
-		"multipoly":  orbgeo.MultiPolygon{{sq}},
-		"bound":      orbgeo.Bound{Min: orbgeo.Point{0, 0}, Max: orbgeo.Point{1, 1}},
-		"collection": orbgeo.Collection{orbgeo.Polygon{sq}, orbgeo.Point{0.5, 0.5}},
+		"polygon":    orb.Polygon{sq},
+		"multipoly":  orb.MultiPolygon{{sq}},
+		"bound":      orb.Bound{Min: orb.Point{0, 0}, Max: orb.Point{1, 1}},
+		"collection": orb.Collection{orb.Polygon{sq}, orb.Point{0.5, 0.5}},
 	}
 	polygonal := map[string]bool{"ring": true, "polygon": true, "multipoly": true, "bound": true, "collection": true}
 	for name, g := range geoms {
@@ -210,16 +210,16 @@ func TestSnapshotIndexesEveryType(t *testing.T) {
 				t.Fatal(err)
 			}
 			var found []string
-			s.Containing(orbgeo.Point{0.25, 0.75}, time.Time{}, func(f *geo.Feature) bool { found = append(found, f.ID); return true })
+			s.Containing(orb.Point{0.25, 0.75}, time.Time{}, func(f *geo.Feature) bool { found = append(found, f.ID); return true })
 			if got := len(found) == 1; got != polygonal[name] {
 				t.Errorf("Containing found %v, polygonal = %v", found, polygonal[name])
 			}
 			n := 0
-			s.Intersecting(orbgeo.Bound{Min: orbgeo.Point{0.4, 0.4}, Max: orbgeo.Point{0.6, 0.6}}, func(*geo.Feature) bool { n++; return true })
+			s.Intersecting(orb.Bound{Min: orb.Point{0.4, 0.4}, Max: orb.Point{0.6, 0.6}}, func(*geo.Feature) bool { n++; return true })
 			if n != 1 {
 				t.Errorf("Intersecting found %d features, want 1", n)
 			}
-			if got := s.Nearby(nil, orbgeo.Point{0.5, 0.5}, 10, time.Time{}, 0); len(got) != 1 || got[0].Meters > 1e-6 {
+			if got := s.Nearby(nil, orb.Point{0.5, 0.5}, 10, time.Time{}, 0); len(got) != 1 || got[0].Meters > 1e-6 {
 				t.Errorf("Nearby found %+v, want the feature at 0 m", got)
 			}
 		})
@@ -232,7 +232,7 @@ func TestNearbyMatchesBruteForce(t *testing.T) {
 	s := fixture(t)
 	rng := rand.New(rand.NewPCG(7, 7))
 	for i := 0; i < 500; i++ {
-		pt := orbgeo.Point{-2 + 14*rng.Float64(), -2 + 14*rng.Float64()}
+		pt := orb.Point{-2 + 14*rng.Float64(), -2 + 14*rng.Float64()}
 		radius := 50e3 + 400e3*rng.Float64()
 		limit := rng.IntN(4)
 		got := s.Nearby(nil, pt, radius, time.Time{}, limit)

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 	"github.com/tidwall/rtree"
 )
@@ -31,7 +31,7 @@ import (
 // Whether the polygons of a MultiPolygon overlap, and every other question
 // of topology, is left to the GEOS checks of `data check -tags geos`. The
 // error is a *GeometryError.
-func ValidateGeometry(g orbgeo.Geometry) error {
+func ValidateGeometry(g orb.Geometry) error {
 	if !finiteGeometry(g) {
 		return invalidGeometry("non-finite, out-of-range or unknown coordinate")
 	}
@@ -61,21 +61,21 @@ func invalidGeometry(format string, args ...any) error {
 
 // noParts reports whether g is an empty geometry: a multi-geometry, line or
 // polygon without members (a Polygon holding one empty ring has a part).
-func noParts(g orbgeo.Geometry) bool {
+func noParts(g orb.Geometry) bool {
 	switch g := g.(type) {
-	case orbgeo.MultiPoint:
+	case orb.MultiPoint:
 		return len(g) == 0
-	case orbgeo.LineString:
+	case orb.LineString:
 		return len(g) == 0
-	case orbgeo.MultiLineString:
+	case orb.MultiLineString:
 		return len(g) == 0
-	case orbgeo.Ring:
+	case orb.Ring:
 		return len(g) == 0
-	case orbgeo.Polygon:
+	case orb.Polygon:
 		return len(g) == 0
-	case orbgeo.MultiPolygon:
+	case orb.MultiPolygon:
 		return len(g) == 0
-	case orbgeo.Collection:
+	case orb.Collection:
 		return len(g) == 0
 	}
 	return false
@@ -83,29 +83,29 @@ func noParts(g orbgeo.Geometry) bool {
 
 // validateParts checks the parts of the non-empty geometry g; where locates
 // g in the geometry being validated ("polygon 2 ").
-func validateParts(g orbgeo.Geometry, where string) error {
+func validateParts(g orb.Geometry, where string) error {
 	switch g := g.(type) {
-	case orbgeo.LineString:
+	case orb.LineString:
 		if len(g) < 2 {
 			return invalidGeometry("%sline has %d positions; a line needs at least 2", where, len(g))
 		}
-	case orbgeo.MultiLineString:
+	case orb.MultiLineString:
 		for i, l := range g {
 			if err := validateParts(l, fmt.Sprintf("%sline %d: ", where, i+1)); err != nil {
 				return err
 			}
 		}
-	case orbgeo.Ring:
-		return validatePolygon(orbgeo.Polygon{g}, where)
-	case orbgeo.Polygon:
+	case orb.Ring:
+		return validatePolygon(orb.Polygon{g}, where)
+	case orb.Polygon:
 		return validatePolygon(g, where)
-	case orbgeo.MultiPolygon:
+	case orb.MultiPolygon:
 		for i, p := range g {
 			if err := validatePolygon(p, fmt.Sprintf("%spolygon %d: ", where, i+1)); err != nil {
 				return err
 			}
 		}
-	case orbgeo.Collection:
+	case orb.Collection:
 		for i, sub := range g {
 			if err := validateParts(sub, fmt.Sprintf("%smember %d: ", where, i+1)); err != nil {
 				return err
@@ -116,11 +116,11 @@ func validateParts(g orbgeo.Geometry, where string) error {
 }
 
 // validatePolygon checks the rings of p, their crossings and their nesting.
-func validatePolygon(p orbgeo.Polygon, where string) error {
+func validatePolygon(p orb.Polygon, where string) error {
 	if len(p) == 0 {
 		return invalidGeometry("%spolygon has no rings", where)
 	}
-	rings := make([]orbgeo.Ring, len(p))
+	rings := make([]orb.Ring, len(p))
 	for i, r := range p {
 		if len(r) < 4 {
 			return invalidGeometry("%sring %d has %d positions; a ring needs at least 4, the last equal to the first", where, i+1, len(r))
@@ -157,7 +157,7 @@ func validatePolygon(p orbgeo.Polygon, where string) error {
 // inside reports whether the ring r, which crosses no edge of outer, lies
 // inside outer: its first position off outer's boundary is inside. A ring
 // entirely on outer's boundary is not inside.
-func inside(r, outer orbgeo.Ring) bool {
+func inside(r, outer orb.Ring) bool {
 	if !outer.Bound().Contains(r.Bound().Min) || !outer.Bound().Contains(r.Bound().Max) {
 		return false
 	}
@@ -169,13 +169,13 @@ func inside(r, outer orbgeo.Ring) bool {
 	return false
 }
 
-func onBoundary(r orbgeo.Ring, pt orbgeo.Point) bool {
-	return lineCovers(orbgeo.LineString(r), pt, false)
+func onBoundary(r orb.Ring, pt orb.Point) bool {
+	return lineCovers(orb.LineString(r), pt, false)
 }
 
 // dedupeRing returns r without repeated consecutive positions.
-func dedupeRing(r orbgeo.Ring) orbgeo.Ring {
-	out := make(orbgeo.Ring, 0, len(r))
+func dedupeRing(r orb.Ring) orb.Ring {
+	out := make(orb.Ring, 0, len(r))
 	for i, pt := range r {
 		if i == 0 || pt != r[i-1] {
 			out = append(out, pt)
@@ -185,7 +185,7 @@ func dedupeRing(r orbgeo.Ring) orbgeo.Ring {
 }
 
 // collinear reports whether every position of r lies on one line.
-func collinear(r orbgeo.Ring) bool {
+func collinear(r orb.Ring) bool {
 	if len(r) < 4 {
 		return true
 	}
@@ -199,7 +199,7 @@ func collinear(r orbgeo.Ring) bool {
 
 // between reports whether p lies in the bounding box of segment ab (with
 // orient(a, b, p) == 0: on the closed segment).
-func between(a, b, p orbgeo.Point) bool {
+func between(a, b, p orb.Point) bool {
 	return math.Min(a[0], b[0]) <= p[0] && p[0] <= math.Max(a[0], b[0]) &&
 		math.Min(a[1], b[1]) <= p[1] && p[1] <= math.Max(a[1], b[1])
 }
@@ -215,7 +215,7 @@ type segment struct {
 // 100,000-position boundary (a sweep over one axis would walk every
 // segment spanning the sweep line). It returns the rings of the first
 // forbidden meeting found (a == b for a ring meeting itself).
-func firstCrossing(rings []orbgeo.Ring) (a, b int, found bool) {
+func firstCrossing(rings []orb.Ring) (a, b int, found bool) {
 	var tr rtree.RTreeG[segment]
 	for ri, r := range rings {
 		for i := 0; i+1 < len(r); i++ {
@@ -242,7 +242,7 @@ func firstCrossing(rings []orbgeo.Ring) (a, b int, found bool) {
 // anywhere but their shared end for two adjacent segments of one ring,
 // anywhere for two other segments of one ring, and at more than a single
 // point (a crossing or a common stretch) for segments of different rings.
-func forbidden(rings []orbgeo.Ring, s, t segment) bool {
+func forbidden(rings []orb.Ring, s, t segment) bool {
 	p, q := rings[s.ring][s.i], rings[s.ring][s.i+1]
 	u, v := rings[t.ring][t.i], rings[t.ring][t.i+1]
 	o1, o2, o3, o4 := orient(p, q, u), orient(p, q, v), orient(u, v, p), orient(u, v, q)
@@ -271,7 +271,7 @@ func forbidden(rings []orbgeo.Ring, s, t segment) bool {
 
 // overlap reports whether the collinear segments pq and uv share more than
 // one point.
-func overlap(p, q, u, v orbgeo.Point) bool {
+func overlap(p, q, u, v orb.Point) bool {
 	axis := 0
 	if math.Abs(q[0]-p[0]) < math.Abs(q[1]-p[1]) {
 		axis = 1

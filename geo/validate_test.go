@@ -7,48 +7,48 @@ import (
 	"strings"
 	"testing"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 )
 
 var (
-	square = orbgeo.Ring{{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}}
-	inner  = orbgeo.Ring{{1, 1}, {1, 2}, {2, 2}, {2, 1}, {1, 1}}
+	square = orb.Ring{{0, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}}
+	inner  = orb.Ring{{1, 1}, {1, 2}, {2, 2}, {2, 1}, {1, 1}}
 )
 
 func TestValidateGeometry(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		g    orbgeo.Geometry
+		g    orb.Geometry
 		want string // "" = valid, else a fragment of the reason
 	}{
-		{"square", orbgeo.Polygon{square}, ""},
-		{"square with a hole", orbgeo.Polygon{square, inner}, ""},
-		{"repeated consecutive positions", orbgeo.Polygon{{{0, 0}, {4, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}}}, ""},
-		{"hole touching its shell at one point", orbgeo.Polygon{square, {{0, 2}, {1, 3}, {1, 1}, {0, 2}}}, ""},
-		{"empty multipolygon (area unknown)", orbgeo.MultiPolygon{}, ""},
-		{"empty polygon", orbgeo.Polygon{}, ""},
-		{"point", orbgeo.Point{106.4, 29.8}, ""},
-		{"line", orbgeo.LineString{{0, 0}, {1, 1}, {0, 1}, {1, 0}}, ""}, // lines may cross themselves
-		{"multipolygon of two", orbgeo.MultiPolygon{{square}, {{{5, 5}, {6, 5}, {6, 6}, {5, 5}}}}, ""},
+		{"square", orb.Polygon{square}, ""},
+		{"square with a hole", orb.Polygon{square, inner}, ""},
+		{"repeated consecutive positions", orb.Polygon{{{0, 0}, {4, 0}, {4, 0}, {4, 4}, {0, 4}, {0, 0}}}, ""},
+		{"hole touching its shell at one point", orb.Polygon{square, {{0, 2}, {1, 3}, {1, 1}, {0, 2}}}, ""},
+		{"empty multipolygon (area unknown)", orb.MultiPolygon{}, ""},
+		{"empty polygon", orb.Polygon{}, ""},
+		{"point", orb.Point{106.4, 29.8}, ""},
+		{"line", orb.LineString{{0, 0}, {1, 1}, {0, 1}, {1, 0}}, ""}, // lines may cross themselves
+		{"multipolygon of two", orb.MultiPolygon{{square}, {{{5, 5}, {6, 5}, {6, 6}, {5, 5}}}}, ""},
 
-		{"3 positions, not closed (issue 12)", orbgeo.Polygon{{{0, 0}, {1, 0}, {1, 1}}}, "at least 4"},
-		{"4 positions, not closed", orbgeo.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 1}}}, "not closed"},
-		{"empty ring", orbgeo.Polygon{{}}, "at least 4"},
-		{"1-position ring", orbgeo.Polygon{{{1, 2}}}, "at least 4"},
-		{"ring collapsed to a line", orbgeo.Polygon{{{0, 0}, {1, 0}, {0, 0}, {1, 0}, {0, 0}}}, "collapses"},
-		{"empty polygon inside a multipolygon", orbgeo.MultiPolygon{{square}, {}}, "no rings"},
-		{"empty ring inside a multipolygon", orbgeo.MultiPolygon{{square}, {{}}}, "at least 4"},
-		{"bow tie", orbgeo.Polygon{{{0, 0}, {2, 2}, {2, 0}, {0, 2}, {0, 0}}}, "intersects itself"},
-		{"ring touching itself", orbgeo.Polygon{{{0, 0}, {4, 0}, {2, 2}, {4, 4}, {0, 4}, {2, 2}, {0, 0}}}, "intersects itself"},
-		{"spike", orbgeo.Polygon{{{0, 0}, {4, 0}, {4, 4}, {4, 6}, {4, 4}, {0, 4}, {0, 0}}}, "intersects itself"},
-		{"hole outside its shell", orbgeo.Polygon{square, {{5, 5}, {6, 5}, {6, 6}, {5, 5}}}, "outside its shell"},
-		{"hole crossing its shell", orbgeo.Polygon{square, {{3, 1}, {5, 1}, {5, 2}, {3, 2}, {3, 1}}}, "crosses"},
-		{"hole sharing an edge with its shell", orbgeo.Polygon{square, {{0, 0}, {2, 0}, {2, 1}, {0, 0}}}, "crosses"},
-		{"hole inside a hole", orbgeo.Polygon{square, {{0.5, 0.5}, {3.5, 0.5}, {3.5, 3.5}, {0.5, 3.5}, {0.5, 0.5}}, inner}, "inside hole"},
-		{"NaN", orbgeo.Point{math.NaN(), 1}, "coordinate"},
-		{"latitude 91", orbgeo.LineString{{0, 0}, {0, 91}}, "coordinate"},
-		{"1-position line", orbgeo.MultiLineString{{{0, 0}, {1, 1}}, {{2, 2}}}, "at least 2"},
-		{"empty line inside a multiline", orbgeo.MultiLineString{{{0, 0}, {1, 1}}, {}}, "at least 2"},
+		{"3 positions, not closed (issue 12)", orb.Polygon{{{0, 0}, {1, 0}, {1, 1}}}, "at least 4"},
+		{"4 positions, not closed", orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 1}}}, "not closed"},
+		{"empty ring", orb.Polygon{{}}, "at least 4"},
+		{"1-position ring", orb.Polygon{{{1, 2}}}, "at least 4"},
+		{"ring collapsed to a line", orb.Polygon{{{0, 0}, {1, 0}, {0, 0}, {1, 0}, {0, 0}}}, "collapses"},
+		{"empty polygon inside a multipolygon", orb.MultiPolygon{{square}, {}}, "no rings"},
+		{"empty ring inside a multipolygon", orb.MultiPolygon{{square}, {{}}}, "at least 4"},
+		{"bow tie", orb.Polygon{{{0, 0}, {2, 2}, {2, 0}, {0, 2}, {0, 0}}}, "intersects itself"},
+		{"ring touching itself", orb.Polygon{{{0, 0}, {4, 0}, {2, 2}, {4, 4}, {0, 4}, {2, 2}, {0, 0}}}, "intersects itself"},
+		{"spike", orb.Polygon{{{0, 0}, {4, 0}, {4, 4}, {4, 6}, {4, 4}, {0, 4}, {0, 0}}}, "intersects itself"},
+		{"hole outside its shell", orb.Polygon{square, {{5, 5}, {6, 5}, {6, 6}, {5, 5}}}, "outside its shell"},
+		{"hole crossing its shell", orb.Polygon{square, {{3, 1}, {5, 1}, {5, 2}, {3, 2}, {3, 1}}}, "crosses"},
+		{"hole sharing an edge with its shell", orb.Polygon{square, {{0, 0}, {2, 0}, {2, 1}, {0, 0}}}, "crosses"},
+		{"hole inside a hole", orb.Polygon{square, {{0.5, 0.5}, {3.5, 0.5}, {3.5, 3.5}, {0.5, 3.5}, {0.5, 0.5}}, inner}, "inside hole"},
+		{"NaN", orb.Point{math.NaN(), 1}, "coordinate"},
+		{"latitude 91", orb.LineString{{0, 0}, {0, 91}}, "coordinate"},
+		{"1-position line", orb.MultiLineString{{{0, 0}, {1, 1}}, {{2, 2}}}, "at least 2"},
+		{"empty line inside a multiline", orb.MultiLineString{{{0, 0}, {1, 1}}, {}}, "at least 2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := ValidateGeometry(tc.g)
@@ -67,7 +67,7 @@ func TestValidateGeometry(t *testing.T) {
 // TestValidateOrientationAndStart: neither the winding of a ring nor the
 // position it starts at changes the verdict.
 func TestValidateOrientationAndStart(t *testing.T) {
-	for _, p := range []orbgeo.Polygon{
+	for _, p := range []orb.Polygon{
 		{square, inner},
 		{{{0, 0}, {2, 2}, {2, 0}, {0, 2}, {0, 0}}},
 		{square, {{3, 1}, {5, 1}, {5, 2}, {3, 2}, {3, 1}}},
@@ -75,7 +75,7 @@ func TestValidateOrientationAndStart(t *testing.T) {
 		want := ValidateGeometry(p) == nil
 		for shift := 0; shift < len(p[0])-1; shift++ {
 			for _, rev := range []bool{false, true} {
-				q := orbgeo.Polygon{rotate(p[0], shift, rev)}
+				q := orb.Polygon{rotate(p[0], shift, rev)}
 				q = append(q, p[1:]...)
 				if got := ValidateGeometry(q) == nil; got != want {
 					t.Errorf("%v shifted %d reversed %v: valid %v, want %v", p, shift, rev, got, want)
@@ -85,14 +85,14 @@ func TestValidateOrientationAndStart(t *testing.T) {
 	}
 }
 
-func rotate(r orbgeo.Ring, shift int, rev bool) orbgeo.Ring {
-	open := append(orbgeo.Ring(nil), r[:len(r)-1]...)
+func rotate(r orb.Ring, shift int, rev bool) orb.Ring {
+	open := append(orb.Ring(nil), r[:len(r)-1]...)
 	if rev {
 		for i, j := 0, len(open)-1; i < j; i, j = i+1, j-1 {
 			open[i], open[j] = open[j], open[i]
 		}
 	}
-	out := append(append(orbgeo.Ring(nil), open[shift:]...), open[:shift]...)
+	out := append(append(orb.Ring(nil), open[shift:]...), open[:shift]...)
 	return append(out, out[0])
 }
 
@@ -103,12 +103,12 @@ func TestValidateAgainstBrute(t *testing.T) {
 	valid := 0
 	for i := 0; i < 3000; i++ {
 		n := 3 + rng.IntN(5)
-		r := make(orbgeo.Ring, 0, n+1)
+		r := make(orb.Ring, 0, n+1)
 		for j := 0; j < n; j++ {
-			r = append(r, orbgeo.Point{float64(rng.IntN(5)), float64(rng.IntN(5))})
+			r = append(r, orb.Point{float64(rng.IntN(5)), float64(rng.IntN(5))})
 		}
 		r = append(r, r[0])
-		p := orbgeo.Polygon{r}
+		p := orb.Polygon{r}
 		got := ValidateGeometry(p) == nil
 		want := bruteSimple(r)
 		if got != want {
@@ -125,7 +125,7 @@ func TestValidateAgainstBrute(t *testing.T) {
 
 // bruteSimple reports whether the closed ring r is simple with at least
 // three distinct vertices, testing every pair of segments.
-func bruteSimple(r orbgeo.Ring) bool {
+func bruteSimple(r orb.Ring) bool {
 	pts := dedupeRing(r)
 	m := len(pts) - 1 // segments
 	if m < 3 {
@@ -163,7 +163,7 @@ func bruteSimple(r orbgeo.Ring) bool {
 func dot(ax, ay, bx, by float64) float64 { return ax*bx + ay*by }
 
 // bruteSegmentsMeet reports whether closed segments ab and cd share a point.
-func bruteSegmentsMeet(a, b, c, d orbgeo.Point) bool {
+func bruteSegmentsMeet(a, b, c, d orb.Point) bool {
 	o1, o2, o3, o4 := orient(a, b, c), orient(a, b, d), orient(c, d, a), orient(c, d, b)
 	if o1*o2 < 0 && o3*o4 < 0 {
 		return true
@@ -171,7 +171,7 @@ func bruteSegmentsMeet(a, b, c, d orbgeo.Point) bool {
 	return (o1 == 0 && within(a, b, c)) || (o2 == 0 && within(a, b, d)) || (o3 == 0 && within(c, d, a)) || (o4 == 0 && within(c, d, b))
 }
 
-func within(a, b, p orbgeo.Point) bool {
+func within(a, b, p orb.Point) bool {
 	return math.Min(a[0], b[0]) <= p[0] && p[0] <= math.Max(a[0], b[0]) && math.Min(a[1], b[1]) <= p[1] && p[1] <= math.Max(a[1], b[1])
 }
 
@@ -192,7 +192,7 @@ func BenchmarkValidateLargeRing(b *testing.B) {
 					if !bruteSimple(r) {
 						b.Fatal("star ring judged invalid")
 					}
-				} else if err := ValidateGeometry(orbgeo.Polygon{r}); err != nil {
+				} else if err := ValidateGeometry(orb.Polygon{r}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -203,13 +203,13 @@ func BenchmarkValidateLargeRing(b *testing.B) {
 // starRing is a simple ring of n vertices around (106.4, 29.8), about
 // 0.1° in radius, wavy at two scales and jittered by up to a tenth of the
 // spacing of its vertices (a seeded, boundary-like shape).
-func starRing(n int) orbgeo.Ring {
+func starRing(n int) orb.Ring {
 	rng := rand.New(rand.NewPCG(3, 4))
-	r := make(orbgeo.Ring, 0, n+1)
+	r := make(orb.Ring, 0, n+1)
 	for i := 0; i < n; i++ {
 		a := 2 * math.Pi * float64(i) / float64(n)
 		rad := 0.1*(1+0.1*math.Sin(7*a)+0.03*math.Sin(53*a)) + 0.06/float64(n)*rng.Float64()
-		r = append(r, orbgeo.Point{106.4 + rad*math.Cos(a), 29.8 + rad*math.Sin(a)})
+		r = append(r, orb.Point{106.4 + rad*math.Cos(a), 29.8 + rad*math.Sin(a)})
 	}
 	return append(r, r[0])
 }
@@ -217,11 +217,11 @@ func starRing(n int) orbgeo.Ring {
 // TestNewSnapshotRejectsInvalidGeometry: the rules hold for every way data
 // enters, because every one goes through NewSnapshot.
 func TestNewSnapshotRejectsInvalidGeometry(t *testing.T) {
-	for _, g := range []orbgeo.Geometry{
-		orbgeo.Polygon{{{106, 29}, {107, 29}, {107, 30}}},
-		orbgeo.Polygon{{}},
-		orbgeo.MultiPolygon{{{{106, 29}}}},
-		orbgeo.Polygon{{{106, 29}, {107, 30}, {107, 29}, {106, 30}, {106, 29}}},
+	for _, g := range []orb.Geometry{
+		orb.Polygon{{{106, 29}, {107, 29}, {107, 30}}},
+		orb.Polygon{{}},
+		orb.MultiPolygon{{{{106, 29}}}},
+		orb.Polygon{{{106, 29}, {107, 30}, {107, 29}, {106, 30}, {106, 29}}},
 	} {
 		c := &Collection{ID: "projects", Features: []*Feature{{ID: "p1", Collection: "projects", Geometry: g}}}
 		if _, err := NewSnapshot([]*Collection{c}); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `"p1"`) {
@@ -241,12 +241,12 @@ func FuzzValidateRing(f *testing.F) {
 		if len(b) < 6 || len(b) > 64 {
 			return
 		}
-		r := orbgeo.Ring{}
+		r := orb.Ring{}
 		for i := 0; i+1 < len(b); i += 2 {
-			r = append(r, orbgeo.Point{float64(b[i] % 8), float64(b[i+1] % 8)})
+			r = append(r, orb.Point{float64(b[i] % 8), float64(b[i+1] % 8)})
 		}
 		r = append(r, r[0])
-		err := ValidateGeometry(orbgeo.Polygon{r})
+		err := ValidateGeometry(orb.Polygon{r})
 		if got, want := err == nil, bruteSimple(r); got != want {
 			t.Fatalf("ring %v: ValidateGeometry %v, brute force says valid=%v", r, err, want)
 		}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo"
 )
@@ -36,7 +36,7 @@ func TestQGISVectorTiles(t *testing.T) {
 		PaintedPixels int            `json:"paintedPixels"`
 		FillPixels    map[string]int `json:"fillPixels"`
 	}
-	render := func(min, max orbgeo.Point) observation {
+	render := func(min, max orb.Point) observation {
 		t.Helper()
 		a, b := geo.WebMercator.FromWGS84(min), geo.WebMercator.FromWGS84(max)
 		out := run(t, 2*time.Minute, []string{"QT_QPA_PLATFORM=offscreen"}, "/usr/bin/python3", "-u", "testdata/qgis_tiles.py", ts.URL,
@@ -48,7 +48,7 @@ func TestQGISVectorTiles(t *testing.T) {
 		return o
 	}
 
-	o := render(orbgeo.Point{106.3, 29.7}, orbgeo.Point{106.9, 30.1})
+	o := render(orb.Point{106.3, 29.7}, orb.Point{106.9, 30.1})
 	if !o.Valid || !o.StyleLoaded {
 		t.Fatalf("QGIS: layer valid %v, style loaded %v", o.Valid, o.StyleLoaded)
 	}
@@ -90,7 +90,7 @@ func TestQGISVectorTiles(t *testing.T) {
 	}
 
 	// Negative control: the South Atlantic has no feature to paint.
-	if o := render(orbgeo.Point{-20, -40}, orbgeo.Point{-19, -39}); o.PaintedPixels != 0 {
+	if o := render(orb.Point{-20, -40}, orb.Point{-19, -39}); o.PaintedPixels != 0 {
 		t.Errorf("QGIS painted %d samples where there is no data", o.PaintedPixels)
 	}
 }

@@ -18,7 +18,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo"
 )
@@ -231,7 +231,7 @@ func apiPage(doc obj) apiDoc {
 // equirectangular projection scaled by the cosine of the mean latitude.
 // href, when set, links each shape to its feature page.
 func svgMap(feats []*geo.Feature, href func(*geo.Feature) string) template.HTML {
-	var bound orbgeo.Bound
+	var bound orb.Bound
 	first := true
 	for _, f := range feats {
 		if f.Geometry == nil {
@@ -253,7 +253,7 @@ func svgMap(feats []*geo.Feature, href func(*geo.Feature) string) template.HTML 
 	if gw == 0 && gh == 0 {
 		scale = 1
 	}
-	proj := func(p orbgeo.Point) (float64, float64) {
+	proj := func(p orb.Point) (float64, float64) {
 		return pad + (p[0]-bound.Min[0])*k*scale, h - pad - (p[1]-bound.Min[1])*scale
 	}
 	var sb strings.Builder
@@ -268,7 +268,7 @@ func svgMap(feats []*geo.Feature, href func(*geo.Feature) string) template.HTML 
 	for i, f := range feats {
 		colour := fmt.Sprintf("hsl(%d,55%%,50%%)", (i*47)%360)
 		var path strings.Builder
-		var pts []orbgeo.Point
+		var pts []orb.Point
 		drawGeometry(f.Geometry, proj, &path, &pts)
 		if href != nil {
 			fmt.Fprintf(&sb, `<a href="%s" aria-label="%s">`, template.HTMLEscapeString(href(f)), template.HTMLEscapeString(f.ID))
@@ -292,8 +292,8 @@ func svgMap(feats []*geo.Feature, href func(*geo.Feature) string) template.HTML 
 
 // drawGeometry appends SVG path data for lines and polygons of g to path
 // and collects its points in pts.
-func drawGeometry(g orbgeo.Geometry, proj func(orbgeo.Point) (float64, float64), path *strings.Builder, pts *[]orbgeo.Point) {
-	line := func(ps []orbgeo.Point, closed bool) {
+func drawGeometry(g orb.Geometry, proj func(orb.Point) (float64, float64), path *strings.Builder, pts *[]orb.Point) {
+	line := func(ps []orb.Point, closed bool) {
 		for i, p := range ps {
 			x, y := proj(p)
 			if i == 0 {

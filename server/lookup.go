@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"beibeimap/geo"
@@ -361,7 +361,7 @@ func (b *batch) featureCollection(body []byte) ([]byte, error) {
 		if err != nil {
 			return nil, geo.Invalidf(where, "is not a GeoJSON feature: %v", err)
 		}
-		pt, ok := f.Geometry.(orbgeo.Point)
+		pt, ok := f.Geometry.(orb.Point)
 		if !ok {
 			return nil, geo.Invalidf(where+".geometry", "must be a Point")
 		}

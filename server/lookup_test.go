@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/data"
 	"beibeimap/geo"
@@ -129,7 +129,7 @@ func lookupProblem(t *testing.T, rec *httptest.ResponseRecorder, status int, par
 
 func TestLookupPoint(t *testing.T) {
 	s := lookupServer(t)
-	gcj := geo.WGS84ToGCJ02(orbgeo.Point{106.8448, 29.85653})
+	gcj := geo.WGS84ToGCJ02(orb.Point{106.8448, 29.85653})
 	tests := []struct {
 		name, query        string
 		date               string
@@ -488,7 +488,7 @@ func TestLookupBatchBadInput(t *testing.T) {
 
 // bruteDistrict returns the name of the first district of snap, in
 // collection order, that contains pt on date, by testing every polygon.
-func bruteDistrict(t *testing.T, snap *geo.Snapshot, pt orbgeo.Point, date time.Time) string {
+func bruteDistrict(t *testing.T, snap *geo.Snapshot, pt orb.Point, date time.Time) string {
 	t.Helper()
 	c, err := snap.Collection(geo.DistrictsID)
 	if err != nil {
@@ -498,11 +498,11 @@ func bruteDistrict(t *testing.T, snap *geo.Snapshot, pt orbgeo.Point, date time.
 		if !f.Valid.Contains(date) {
 			continue
 		}
-		var polys []orbgeo.Polygon
+		var polys []orb.Polygon
 		switch g := f.Geometry.(type) {
-		case orbgeo.Polygon:
-			polys = []orbgeo.Polygon{g}
-		case orbgeo.MultiPolygon:
+		case orb.Polygon:
+			polys = []orb.Polygon{g}
+		case orb.MultiPolygon:
 			polys = g
 		}
 		for _, p := range polys {
@@ -523,7 +523,7 @@ func TestLookupEmbeddedData(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := New(Config{Store: geo.NewStore(snap), Now: lookupNow})
-	seat := orbgeo.Point{106.8448, 29.85653} // GeoNames seat of 统景镇
+	seat := orb.Point{106.8448, 29.85653} // GeoNames seat of 统景镇
 	for _, date := range []string{"2025-06-01", "2026-11-29"} {
 		t.Run("tongjing seat "+date, func(t *testing.T) {
 			a := decodeAnswer(t, lookupDo(t, s, http.MethodGet, "/lookup?lon=106.8448&lat=29.85653&date="+date, "", nil))

@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo"
 	"beibeimap/geo/cql2"
@@ -21,7 +21,7 @@ import (
 // itemsQuery is a validated items request.
 type itemsQuery struct {
 	limit, offset int
-	bbox          *orbgeo.Bound
+	bbox          *orb.Bound
 	when          geo.Interval
 	props         []propertyFilter
 	filter        *cql2.Expr
@@ -108,7 +108,7 @@ func isQueryableParam(qs []geo.Field) func(string) bool {
 // snapshot's R-tree.
 func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*geo.Feature {
 	var cand map[*geo.Feature]bool
-	narrow := func(b orbgeo.Bound) {
+	narrow := func(b orb.Bound) {
 		next := map[*geo.Feature]bool{}
 		snap.Intersecting(b, func(f *geo.Feature) bool {
 			if f.Collection == c.ID && (cand == nil || cand[f]) {
@@ -225,18 +225,18 @@ func appendJSON(b []byte, v any) []byte {
 
 // appendGeometry writes g as a GeoJSON geometry with every point converted
 // by conv.
-func appendGeometry(b []byte, g orbgeo.Geometry, conv func(orbgeo.Point) orbgeo.Point) []byte {
+func appendGeometry(b []byte, g orb.Geometry, conv func(orb.Point) orb.Point) []byte {
 	switch g := g.(type) {
-	case orbgeo.Point:
+	case orb.Point:
 		b = append(b, `{"type":"Point","coordinates":`...)
 		b = appendPoint(b, conv(g))
-	case orbgeo.MultiPoint:
+	case orb.MultiPoint:
 		b = append(b, `{"type":"MultiPoint","coordinates":`...)
 		b = appendPoints(b, g, conv)
-	case orbgeo.LineString:
+	case orb.LineString:
 		b = append(b, `{"type":"LineString","coordinates":`...)
 		b = appendPoints(b, g, conv)
-	case orbgeo.MultiLineString:
+	case orb.MultiLineString:
 		b = append(b, `{"type":"MultiLineString","coordinates":[`...)
 		for i, l := range g {
 			if i > 0 {
@@ -245,12 +245,12 @@ func appendGeometry(b []byte, g orbgeo.Geometry, conv func(orbgeo.Point) orbgeo.
 			b = appendPoints(b, l, conv)
 		}
 		b = append(b, ']')
-	case orbgeo.Ring:
-		return appendGeometry(b, orbgeo.Polygon{g}, conv)
-	case orbgeo.Polygon:
+	case orb.Ring:
+		return appendGeometry(b, orb.Polygon{g}, conv)
+	case orb.Polygon:
 		b = append(b, `{"type":"Polygon","coordinates":`...)
 		b = appendPolygon(b, g, conv)
-	case orbgeo.MultiPolygon:
+	case orb.MultiPolygon:
 		b = append(b, `{"type":"MultiPolygon","coordinates":[`...)
 		for i, p := range g {
 			if i > 0 {
@@ -259,7 +259,7 @@ func appendGeometry(b []byte, g orbgeo.Geometry, conv func(orbgeo.Point) orbgeo.
 			b = appendPolygon(b, p, conv)
 		}
 		b = append(b, ']')
-	case orbgeo.Collection:
+	case orb.Collection:
 		b = append(b, `{"type":"GeometryCollection","geometries":[`...)
 		for i, sub := range g {
 			if i > 0 {
@@ -268,7 +268,7 @@ func appendGeometry(b []byte, g orbgeo.Geometry, conv func(orbgeo.Point) orbgeo.
 			b = appendGeometry(b, sub, conv)
 		}
 		b = append(b, ']')
-	case orbgeo.Bound:
+	case orb.Bound:
 		return appendGeometry(b, g.ToPolygon(), conv)
 	default:
 		return append(b, "null"...)
@@ -276,7 +276,7 @@ func appendGeometry(b []byte, g orbgeo.Geometry, conv func(orbgeo.Point) orbgeo.
 	return append(b, '}')
 }
 
-func appendPoint(b []byte, p orbgeo.Point) []byte {
+func appendPoint(b []byte, p orb.Point) []byte {
 	b = append(b, '[')
 	b = geo.AppendJSONFloat(b, p[0])
 	b = append(b, ',')
@@ -284,7 +284,7 @@ func appendPoint(b []byte, p orbgeo.Point) []byte {
 	return append(b, ']')
 }
 
-func appendPoints(b []byte, ps []orbgeo.Point, conv func(orbgeo.Point) orbgeo.Point) []byte {
+func appendPoints(b []byte, ps []orb.Point, conv func(orb.Point) orb.Point) []byte {
 	b = append(b, '[')
 	for i, p := range ps {
 		if i > 0 {
@@ -295,7 +295,7 @@ func appendPoints(b []byte, ps []orbgeo.Point, conv func(orbgeo.Point) orbgeo.Po
 	return append(b, ']')
 }
 
-func appendPolygon(b []byte, p orbgeo.Polygon, conv func(orbgeo.Point) orbgeo.Point) []byte {
+func appendPolygon(b []byte, p orb.Polygon, conv func(orb.Point) orb.Point) []byte {
 	b = append(b, '[')
 	for i, r := range p {
 		if i > 0 {

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo"
 	"beibeimap/geo/cql2"
@@ -43,8 +43,8 @@ func parseCRS(param, s string) (geo.CRS, error) {
 }
 
 // fromWGS84 converts a WGS84 lon/lat point into c, in c's axis order.
-func fromWGS84(c geo.CRS) func(orbgeo.Point) orbgeo.Point {
-	return func(p orbgeo.Point) orbgeo.Point {
+func fromWGS84(c geo.CRS) func(orb.Point) orb.Point {
+	return func(p orb.Point) orb.Point {
 		p = c.FromWGS84(p)
 		if c.LatLon() {
 			p[0], p[1] = p[1], p[0]
@@ -55,8 +55,8 @@ func fromWGS84(c geo.CRS) func(orbgeo.Point) orbgeo.Point {
 
 // toWGS84 converts a point in c's axis order to WGS84 lon/lat and checks
 // that it lies in range; errors name param.
-func toWGS84(c geo.CRS, param string) func(orbgeo.Point) (orbgeo.Point, error) {
-	return func(p orbgeo.Point) (orbgeo.Point, error) {
+func toWGS84(c geo.CRS, param string) func(orb.Point) (orb.Point, error) {
+	return func(p orb.Point) (orb.Point, error) {
 		if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
 			return p, geo.Invalidf(param, "coordinates must be finite")
 		}
@@ -124,16 +124,16 @@ func parseCursor(s string) (int, error) {
 // parseBBox reads 4 or 6 comma-separated numbers (heights dropped) in the
 // axis order of crs, leniently (spaces, many digits), and returns the box in
 // WGS84 lon/lat.
-func parseBBox(s string, crs geo.CRS) (orbgeo.Bound, error) {
+func parseBBox(s string, crs geo.CRS) (orb.Bound, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) != 4 && len(parts) != 6 {
-		return orbgeo.Bound{}, geo.Invalidf("bbox", "needs 4 or 6 comma-separated numbers, got %d", len(parts))
+		return orb.Bound{}, geo.Invalidf("bbox", "needs 4 or 6 comma-separated numbers, got %d", len(parts))
 	}
 	v := make([]float64, len(parts))
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return orbgeo.Bound{}, geo.Invalidf("bbox", "%q is not a finite number", strings.TrimSpace(p))
+			return orb.Bound{}, geo.Invalidf("bbox", "%q is not a finite number", strings.TrimSpace(p))
 		}
 		v[i] = f
 	}
@@ -141,21 +141,21 @@ func parseBBox(s string, crs geo.CRS) (orbgeo.Bound, error) {
 		v = []float64{v[0], v[1], v[3], v[4]}
 	}
 	conv := toWGS84(crs, "bbox")
-	a, err := conv(orbgeo.Point{v[0], v[1]})
+	a, err := conv(orb.Point{v[0], v[1]})
 	if err != nil {
-		return orbgeo.Bound{}, err
+		return orb.Bound{}, err
 	}
-	b, err := conv(orbgeo.Point{v[2], v[3]})
+	b, err := conv(orb.Point{v[2], v[3]})
 	if err != nil {
-		return orbgeo.Bound{}, err
+		return orb.Bound{}, err
 	}
 	if a[1] > b[1] {
-		return orbgeo.Bound{}, geo.Invalidf("bbox", "the lower latitude %g exceeds the upper %g", a[1], b[1])
+		return orb.Bound{}, geo.Invalidf("bbox", "the lower latitude %g exceeds the upper %g", a[1], b[1])
 	}
 	if a[0] > b[0] {
-		return orbgeo.Bound{}, geo.Invalidf("bbox", "boxes across the antimeridian are not supported (west %g > east %g)", a[0], b[0])
+		return orb.Bound{}, geo.Invalidf("bbox", "boxes across the antimeridian are not supported (west %g > east %g)", a[0], b[0])
 	}
-	return orbgeo.Bound{Min: a, Max: b}, nil
+	return orb.Bound{Min: a, Max: b}, nil
 }
 
 // parseDatetime reads an instant or an interval (start/end, ".." or empty

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 
 	"beibeimap/geo"
@@ -26,11 +26,11 @@ func tileServer(t *testing.T) *Server {
 	t.Helper()
 	zones := &geo.Collection{ID: "zones", Attribution: "fixture", Features: []*geo.Feature{
 		{ID: "z1", Collection: "zones", Properties: map[string]any{"name": "区"},
-			Geometry: orbgeo.Polygon{{{106.3, 29.7}, {106.6, 29.7}, {106.6, 30.0}, {106.3, 30.0}, {106.3, 29.7}}},
+			Geometry: orb.Polygon{{{106.3, 29.7}, {106.6, 29.7}, {106.6, 30.0}, {106.3, 30.0}, {106.3, 29.7}}},
 			Valid:    geo.Interval{From: time.Date(2026, 1, 25, 0, 0, 0, 0, time.UTC)}},
 	}}
 	sites := &geo.Collection{ID: "sites", Features: []*geo.Feature{
-		{ID: "s1", Collection: "sites", Geometry: orbgeo.Point{106.45, 29.85}, Properties: map[string]any{"name": "site"}},
+		{ID: "s1", Collection: "sites", Geometry: orb.Point{106.45, 29.85}, Properties: map[string]any{"name": "site"}},
 	}}
 	snap, err := geo.NewSnapshot([]*geo.Collection{zones, sites})
 	if err != nil {
@@ -156,7 +156,7 @@ func TestTileWithGDAL(t *testing.T) {
 	}
 	x, _ := strconv.ParseFloat(m[1], 64)
 	y, _ := strconv.ParseFloat(m[2], 64)
-	want := geo.WebMercator.FromWGS84(orbgeo.Point{106.45, 29.85})
+	want := geo.WebMercator.FromWGS84(orb.Point{106.45, 29.85})
 	if math.Abs(x-want[0]) > 100 || math.Abs(y-want[1]) > 100 {
 		t.Errorf("GDAL read the site at (%.0f, %.0f), want (%.0f, %.0f) ±100 m", x, y, want[0], want[1])
 	}

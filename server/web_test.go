@@ -10,7 +10,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo"
 )
@@ -41,7 +41,7 @@ func webServer(t *testing.T, site fs.FS, basemap string) *Server {
 	t.Helper()
 	col := func(id, attribution string) *geo.Collection {
 		return &geo.Collection{ID: id, Title: id, Attribution: attribution, Features: []*geo.Feature{
-			{ID: "1", Collection: id, Properties: map[string]any{}, Geometry: orbgeo.Point{106.8448, 29.85653}},
+			{ID: "1", Collection: id, Properties: map[string]any{}, Geometry: orb.Point{106.8448, 29.85653}},
 		}}
 	}
 	snap, err := geo.NewSnapshot([]*geo.Collection{

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
@@ -19,8 +19,8 @@ import (
 // beibeiTiles returns every tile at zoom z over the new Beibei district
 // (the bounding box of its 2026 outline, rounded outwards).
 func beibeiTiles(z maptile.Zoom) []maptile.Tile {
-	b := orbgeo.Bound{Min: orbgeo.Point{106.18, 29.57}, Max: orbgeo.Point{106.92, 30.12}}
-	lo, hi := maptile.At(orbgeo.Point{b.Min[0], b.Max[1]}, z), maptile.At(orbgeo.Point{b.Max[0], b.Min[1]}, z)
+	b := orb.Bound{Min: orb.Point{106.18, 29.57}, Max: orb.Point{106.92, 30.12}}
+	lo, hi := maptile.At(orb.Point{b.Min[0], b.Max[1]}, z), maptile.At(orb.Point{b.Max[0], b.Min[1]}, z)
 	var ts []maptile.Tile
 	for x := lo.X; x <= hi.X; x++ {
 		for y := lo.Y; y <= hi.Y; y++ {
@@ -73,7 +73,7 @@ func renderOrb(snap *geo.Snapshot, t maptile.Tile, d time.Time) error {
 		if !f.Valid.Contains(d) {
 			return true
 		}
-		gf := geojson.NewFeature(orbgeo.Clone(f.Geometry))
+		gf := geojson.NewFeature(orb.Clone(f.Geometry))
 		gf.Properties = geojson.Properties{"id": f.ID}
 		if fcs[f.Collection] == nil {
 			fcs[f.Collection] = geojson.NewFeatureCollection()
@@ -88,7 +88,7 @@ func renderOrb(snap *geo.Snapshot, t maptile.Tile, d time.Time) error {
 		}
 	}
 	ls.ProjectToTile(t)
-	ls.Clip(orbgeo.Bound{Min: orbgeo.Point{-64, -64}, Max: orbgeo.Point{tiles.Extent + 64, tiles.Extent + 64}})
+	ls.Clip(orb.Bound{Min: orb.Point{-64, -64}, Max: orb.Point{tiles.Extent + 64, tiles.Extent + 64}})
 	ls.Simplify(simplify.DouglasPeucker(0.25))
 	ls.RemoveEmpty(0.5, 0.5)
 	_, err := mvt.Marshal(ls)

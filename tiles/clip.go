@@ -4,7 +4,7 @@ import (
 	"math"
 	"sort"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 )
 
 // This file clips polygons to the buffered tile box so that the result is a
@@ -21,7 +21,7 @@ import (
 
 // signedArea is the MVT 2.1 (§4.3.4.4) area of an open ring: positive for
 // an outer ring in tile coordinates (clockwise on screen, y down).
-func signedArea(r []orbgeo.Point) float64 {
+func signedArea(r []orb.Point) float64 {
 	var s float64
 	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
 		s += r[j][0]*r[i][1] - r[i][0]*r[j][1]
@@ -31,7 +31,7 @@ func signedArea(r []orbgeo.Point) float64 {
 
 // ringContains reports whether p lies inside the open ring r (even–odd
 // rule; points on the boundary may go either way).
-func ringContains(r []orbgeo.Point, p orbgeo.Point) bool {
+func ringContains(r []orb.Point, p orb.Point) bool {
 	in := false
 	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
 		a, b := r[j], r[i]
@@ -54,20 +54,20 @@ const (
 // chain is the part of a ring between the point where it enters the box
 // and the point where it leaves it.
 type chain struct {
-	pts       []orbgeo.Point
+	pts       []orb.Point
 	sIn, sOut float64 // perimeter positions of the entry and exit points
 	used      bool
 }
 
 // clipper clips rings to one box.
 type clipper struct {
-	box  orbgeo.Bound
+	box  orb.Bound
 	w, h float64
 }
 
 // perimeter returns the position of a boundary point on side s, measured
 // from the box's minimum corner in the positive direction.
-func (c *clipper) perimeter(p orbgeo.Point, side int) float64 {
+func (c *clipper) perimeter(p orb.Point, side int) float64 {
 	switch side {
 	case sideBottom:
 		return p[0] - c.box.Min[0]
@@ -82,21 +82,21 @@ func (c *clipper) perimeter(p orbgeo.Point, side int) float64 {
 
 // corner returns corner k (0 = minimum corner, then in the positive
 // direction) and its perimeter position.
-func (c *clipper) corner(k int) (orbgeo.Point, float64) {
+func (c *clipper) corner(k int) (orb.Point, float64) {
 	switch k {
 	case 0:
 		return c.box.Min, 0
 	case 1:
-		return orbgeo.Point{c.box.Max[0], c.box.Min[1]}, c.w
+		return orb.Point{c.box.Max[0], c.box.Min[1]}, c.w
 	case 2:
 		return c.box.Max, c.w + c.h
 	default:
-		return orbgeo.Point{c.box.Min[0], c.box.Max[1]}, 2*c.w + c.h
+		return orb.Point{c.box.Min[0], c.box.Max[1]}, 2*c.w + c.h
 	}
 }
 
 // snap puts a point computed on side s exactly on that side.
-func (c *clipper) snap(p orbgeo.Point, side int) orbgeo.Point {
+func (c *clipper) snap(p orb.Point, side int) orb.Point {
 	switch side {
 	case sideBottom:
 		p[1] = c.box.Min[1]
@@ -114,7 +114,7 @@ func (c *clipper) snap(p orbgeo.Point, side int) orbgeo.Point {
 
 // segment clips p→q to the box (Liang–Barsky): the parameters of the part
 // inside and the sides where it enters (t0 > 0) and leaves (t1 < 1).
-func (c *clipper) segment(p, q orbgeo.Point) (t0, t1 float64, in, out int, ok bool) {
+func (c *clipper) segment(p, q orb.Point) (t0, t1 float64, in, out int, ok bool) {
 	dx, dy := q[0]-p[0], q[1]-p[1]
 	t0, t1, in, out = 0, 1, -1, -1
 	for _, e := range [4]struct {
@@ -145,17 +145,17 @@ func (c *clipper) segment(p, q orbgeo.Point) (t0, t1 float64, in, out int, ok bo
 	return t0, t1, in, out, t0 <= t1
 }
 
-func (c *clipper) inside(p orbgeo.Point) bool {
+func (c *clipper) inside(p orb.Point) bool {
 	return p[0] >= c.box.Min[0] && p[0] <= c.box.Max[0] && p[1] >= c.box.Min[1] && p[1] <= c.box.Max[1]
 }
 
-func lerp(p, q orbgeo.Point, t float64) orbgeo.Point {
-	return orbgeo.Point{p[0] + t*(q[0]-p[0]), p[1] + t*(q[1]-p[1])}
+func lerp(p, q orb.Point, t float64) orb.Point {
+	return orb.Point{p[0] + t*(q[0]-p[0]), p[1] + t*(q[1]-p[1])}
 }
 
 // chains cuts a ring that is not wholly inside the box into its chains
 // inside the box; none when the ring does not cross the box.
-func (c *clipper) chains(r []orbgeo.Point) []*chain {
+func (c *clipper) chains(r []orb.Point) []*chain {
 	start := -1
 	for i, p := range r {
 		if !c.inside(p) {
@@ -190,7 +190,7 @@ func (c *clipper) chains(r []orbgeo.Point) []*chain {
 				continue // only possible for a point exactly on the boundary, already handled
 			}
 			a := c.snap(lerp(p, q, t0), in)
-			cur = &chain{pts: []orbgeo.Point{a}, sIn: c.perimeter(a, in)}
+			cur = &chain{pts: []orb.Point{a}, sIn: c.perimeter(a, in)}
 		}
 		if t1 < 1 && ex >= 0 {
 			b := c.snap(lerp(p, q, t1), ex)
@@ -207,7 +207,7 @@ func (c *clipper) chains(r []orbgeo.Point) []*chain {
 	return out
 }
 
-func appendDistinct(ps []orbgeo.Point, p orbgeo.Point) []orbgeo.Point {
+func appendDistinct(ps []orb.Point, p orb.Point) []orb.Point {
 	if len(ps) > 0 && ps[len(ps)-1] == p {
 		return ps
 	}
@@ -217,11 +217,11 @@ func appendDistinct(ps []orbgeo.Point, p orbgeo.Point) []orbgeo.Point {
 // clipRings clips the oriented rings of one (multi)polygon to box and
 // returns the rings of the result, each outer ring followed by its holes
 // (outer rings positive, holes negative, all open).
-func clipRings(rings [][]orbgeo.Point, box orbgeo.Bound) [][][]orbgeo.Point {
+func clipRings(rings [][]orb.Point, box orb.Bound) [][][]orb.Point {
 	c := &clipper{box: box, w: box.Max[0] - box.Min[0], h: box.Max[1] - box.Min[1]}
-	var kept [][]orbgeo.Point
+	var kept [][]orb.Point
 	var chains []*chain
-	var around [][]orbgeo.Point // rings that meet the box's bound but not the box: they may surround it
+	var around [][]orb.Point // rings that meet the box's bound but not the box: they may surround it
 	for _, r := range rings {
 		b := bound(r)
 		switch {
@@ -247,7 +247,7 @@ func clipRings(rings [][]orbgeo.Point, box orbgeo.Bound) [][][]orbgeo.Point {
 			}
 		}
 		if n%2 == 1 {
-			kept = append(kept, []orbgeo.Point{box.Min, {box.Max[0], box.Min[1]}, box.Max, {box.Min[0], box.Max[1]}})
+			kept = append(kept, []orb.Point{box.Min, {box.Max[0], box.Min[1]}, box.Max, {box.Min[0], box.Max[1]}})
 		}
 	} else {
 		kept = append(kept, c.join(chains)...)
@@ -257,17 +257,17 @@ func clipRings(rings [][]orbgeo.Point, box orbgeo.Bound) [][][]orbgeo.Point {
 
 // join links the chains into closed rings: from each exit point it follows
 // the box boundary forwards, through its corners, to the next entry point.
-func (c *clipper) join(chains []*chain) [][]orbgeo.Point {
+func (c *clipper) join(chains []*chain) [][]orb.Point {
 	perim := 2 * (c.w + c.h)
 	order := make([]*chain, len(chains))
 	copy(order, chains)
 	sort.Slice(order, func(i, j int) bool { return order[i].sIn < order[j].sIn })
-	var out [][]orbgeo.Point
+	var out [][]orb.Point
 	for _, first := range order {
 		if first.used {
 			continue
 		}
-		var ring []orbgeo.Point
+		var ring []orb.Point
 		cur := first
 		for guard := 0; guard <= len(order); guard++ {
 			cur.used = true
@@ -311,10 +311,10 @@ func (c *clipper) join(chains []*chain) [][]orbgeo.Point {
 
 // appendCorners appends the box corners met going forwards a distance d
 // along the boundary from perimeter position s.
-func (c *clipper) appendCorners(ring []orbgeo.Point, s, d float64) []orbgeo.Point {
+func (c *clipper) appendCorners(ring []orb.Point, s, d float64) []orb.Point {
 	perim := 2 * (c.w + c.h)
 	type pc struct {
-		p orbgeo.Point
+		p orb.Point
 		d float64
 	}
 	var cs [4]pc
@@ -338,13 +338,13 @@ func (c *clipper) appendCorners(ring []orbgeo.Point, s, d float64) []orbgeo.Poin
 // assignHoles groups open rings into polygons: each outer ring (positive
 // area) with the holes (negative area) whose first point lies in it,
 // choosing the smallest such outer ring. Holes in no outer ring are dropped.
-func assignHoles(rings [][]orbgeo.Point) [][][]orbgeo.Point {
-	var shells [][][]orbgeo.Point
+func assignHoles(rings [][]orb.Point) [][][]orb.Point {
+	var shells [][][]orb.Point
 	var areas []float64
-	var holes [][]orbgeo.Point
+	var holes [][]orb.Point
 	for _, r := range rings {
 		if a := signedArea(r); a > 0 {
-			shells = append(shells, [][]orbgeo.Point{r})
+			shells = append(shells, [][]orb.Point{r})
 			areas = append(areas, a)
 		} else if a < 0 {
 			holes = append(holes, r)
@@ -366,8 +366,8 @@ func assignHoles(rings [][]orbgeo.Point) [][][]orbgeo.Point {
 
 // bound is the bounding box of a non-empty list of points (orb's
 // MultiPoint.Bound, without its per-point checks: this is a hot loop).
-func bound(ps []orbgeo.Point) orbgeo.Bound {
-	b := orbgeo.Bound{Min: ps[0], Max: ps[0]}
+func bound(ps []orb.Point) orb.Bound {
+	b := orb.Bound{Min: ps[0], Max: ps[0]}
 	for _, p := range ps[1:] {
 		if p[0] < b.Min[0] {
 			b.Min[0] = p[0]

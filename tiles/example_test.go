@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
@@ -18,13 +18,13 @@ import (
 func ExampleRender() {
 	zones := &geo.Collection{ID: "zones", Features: []*geo.Feature{{
 		ID: "500109", Collection: "zones", Properties: map[string]any{"name": "北碚区"},
-		Geometry: orbgeo.Polygon{{{106.3, 29.7}, {106.6, 29.7}, {106.6, 30.0}, {106.3, 30.0}, {106.3, 29.7}}},
+		Geometry: orb.Polygon{{{106.3, 29.7}, {106.6, 29.7}, {106.6, 30.0}, {106.3, 30.0}, {106.3, 29.7}}},
 	}}}
 	snap, err := geo.NewSnapshot([]*geo.Collection{zones})
 	if err != nil {
 		panic(err)
 	}
-	b, err := tiles.Render(snap, maptile.At(orbgeo.Point{106.45, 29.85}, 8), time.Time{})
+	b, err := tiles.Render(snap, maptile.At(orb.Point{106.45, 29.85}, 8), time.Time{})
 	if err != nil {
 		panic(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
 	"beibeimap/data"
@@ -53,7 +53,7 @@ func specSample() []sampleTile {
 	}
 	r := rand.New(rand.NewPCG(sampleSeed, 2026))
 	for i := 0; i < sampleRandom; i++ {
-		p := orbgeo.Point{105.28 + r.Float64()*(110.2-105.28), 28.16 + r.Float64()*(32.21-28.16)}
+		p := orb.Point{105.28 + r.Float64()*(110.2-105.28), 28.16 + r.Float64()*(32.21-28.16)}
 		d := today
 		if i%2 == 1 {
 			d = time.Time{}

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo"
 )
@@ -50,14 +50,14 @@ func Describe(snap *geo.Snapshot, tiles []string, minZoom, maxZoom int, layers .
 		Version:     "1.0.0", Scheme: "xyz", Tiles: tiles, MinZoom: minZoom, MaxZoom: maxZoom,
 		Attribution: Attribution(snap), VectorLayers: []VectorLayer{},
 	}
-	var b orbgeo.Bound
+	var b orb.Bound
 	first := true
 	for _, c := range snap.Collections() {
 		if len(layers) > 0 && !slices.Contains(layers, c.ID) {
 			continue
 		}
 		tj.VectorLayers = append(tj.VectorLayers, VectorLayer{ID: c.ID, Description: c.Title, MinZoom: minZoom, MaxZoom: maxZoom, Fields: Fields(c)})
-		if cb, _ := c.Extent(); cb != (orbgeo.Bound{}) {
+		if cb, _ := c.Extent(); cb != (orb.Bound{}) {
 			if first {
 				b, first = cb, false
 			} else {
@@ -66,7 +66,7 @@ func Describe(snap *geo.Snapshot, tiles []string, minZoom, maxZoom int, layers .
 		}
 	}
 	if first {
-		b = orbgeo.Bound{Min: orbgeo.Point{-180, -85.0511}, Max: orbgeo.Point{180, 85.0511}}
+		b = orb.Bound{Min: orb.Point{-180, -85.0511}, Max: orb.Point{180, 85.0511}}
 	}
 	tj.Bounds = [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
 	c := b.Center()

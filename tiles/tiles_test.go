@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/planar"
@@ -55,15 +55,15 @@ func TestParseTile(t *testing.T) {
 
 func fixture(t *testing.T) *geo.Snapshot {
 	t.Helper()
-	sq := func(x0, y0, x1, y1 float64) orbgeo.Polygon {
-		return orbgeo.Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
+	sq := func(x0, y0, x1, y1 float64) orb.Polygon {
+		return orb.Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
 	}
 	c := &geo.Collection{ID: "zones", Features: []*geo.Feature{
 		{ID: "500109", Collection: "zones", Geometry: sq(106.3, 29.7, 106.6, 30.0), Properties: map[string]any{"name": "北碚区", "n": 1.5, "tags": []any{"a"}}},
 		{ID: "far", Collection: "zones", Geometry: sq(100, 20, 101, 21), Properties: map[string]any{"name": "far"}},
 	}}
 	r := &geo.Collection{ID: "roads", Features: []*geo.Feature{
-		{ID: "g351", Collection: "roads", Geometry: orbgeo.LineString{{106.35, 29.8}, {106.55, 29.9}}, Properties: map[string]any{"name": "G351"}},
+		{ID: "g351", Collection: "roads", Geometry: orb.LineString{{106.35, 29.8}, {106.55, 29.9}}, Properties: map[string]any{"name": "G351"}},
 	}}
 	s, err := geo.NewSnapshot([]*geo.Collection{c, r})
 	if err != nil {
@@ -76,7 +76,7 @@ func fixture(t *testing.T) *geo.Snapshot {
 // golden file, then decodes it and checks what it says.
 func TestRenderGolden(t *testing.T) {
 	s := fixture(t)
-	tile := maptile.At(orbgeo.Point{106.45, 29.85}, 8)
+	tile := maptile.At(orb.Point{106.45, 29.85}, 8)
 	b, err := tiles.Render(s, tile, time.Time{})
 	if err != nil {
 		t.Fatal(err)
@@ -110,8 +110,8 @@ func TestRenderGolden(t *testing.T) {
 		t.Errorf("properties = %v", z.Properties)
 	}
 	ls.ProjectToWGS84(tile)
-	poly, ok := z.Geometry.(orbgeo.Polygon)
-	if !ok || !planar.PolygonContains(poly, orbgeo.Point{106.45, 29.85}) || planar.PolygonContains(poly, orbgeo.Point{106.65, 29.85}) {
+	poly, ok := z.Geometry.(orb.Polygon)
+	if !ok || !planar.PolygonContains(poly, orb.Point{106.45, 29.85}) || planar.PolygonContains(poly, orb.Point{106.65, 29.85}) {
 		t.Errorf("decoded polygon %v does not match the source square", z.Geometry)
 	}
 }
@@ -124,7 +124,7 @@ func TestRenderEmbedded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seat := orbgeo.Point{106.8448, 29.85653}
+	seat := orb.Point{106.8448, 29.85653}
 	today := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
 	var want *geo.Feature
 	s.Containing(seat, today, func(f *geo.Feature) bool {
@@ -155,9 +155,9 @@ func TestRenderEmbedded(t *testing.T) {
 			continue
 		}
 		switch g := f.Geometry.(type) {
-		case orbgeo.Polygon:
+		case orb.Polygon:
 			found = planar.PolygonContains(g, seat)
-		case orbgeo.MultiPolygon:
+		case orb.MultiPolygon:
 			found = planar.MultiPolygonContains(g, seat)
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"sort"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/simplify"
 )
 
@@ -23,10 +23,10 @@ var tolerances = [...]float64{tolerance, 0, 1, 2, 4}
 // one that conflicts at the last is dropped (an outer ring with its
 // holes). Rings that collapse (fewer than three distinct points, zero area)
 // or whose orientation flips are dropped, outer rings with their holes.
-func (sc *scratch) repair(clipped [][][]orbgeo.Point) [][][]orbgeo.Point {
+func (sc *scratch) repair(clipped [][][]orb.Point) [][][]orb.Point {
 	type ring struct {
-		src   []orbgeo.Point
-		q     []orbgeo.Point
+		src   []orb.Point
+		q     []orb.Point
 		level int // index into tolerances; len(tolerances): dropped
 	}
 	rs := make([][]ring, len(clipped))
@@ -37,7 +37,7 @@ func (sc *scratch) repair(clipped [][][]orbgeo.Point) [][][]orbgeo.Point {
 		}
 	}
 	type at struct{ p, r int }
-	var out [][][]orbgeo.Point
+	var out [][][]orb.Point
 	var where []at // the source ring of each ring of out, in reading order
 	for round := 0; ; round++ {
 		out, where = out[:0], where[:0]
@@ -45,7 +45,7 @@ func (sc *scratch) repair(clipped [][][]orbgeo.Point) [][][]orbgeo.Point {
 			if p[0].level == len(tolerances) || signedArea(p[0].q) <= 0 {
 				continue
 			}
-			poly := [][]orbgeo.Point{p[0].q}
+			poly := [][]orb.Point{p[0].q}
 			where = append(where, at{i, 0})
 			for j := 1; j < len(p); j++ {
 				if p[j].level < len(tolerances) && signedArea(p[j].q) < 0 {
@@ -72,17 +72,17 @@ func (sc *scratch) repair(clipped [][][]orbgeo.Point) [][][]orbgeo.Point {
 // keeps every point), rounds it to integer tile coordinates and removes
 // repeated and collinear points (spikes included); nil when fewer than
 // three points are left.
-func quantiseRing(r []orbgeo.Point, tol float64) []orbgeo.Point {
+func quantiseRing(r []orb.Point, tol float64) []orb.Point {
 	if tol > 0 && len(r) > 4 {
-		closed := make(orbgeo.Ring, len(r)+1)
+		closed := make(orb.Ring, len(r)+1)
 		copy(closed, r)
 		closed[len(r)] = r[0]
 		closed = simplify.DouglasPeucker(tol).Ring(closed)
 		r = closed[:len(closed)-1]
 	}
-	out := make([]orbgeo.Point, 0, len(r))
+	out := make([]orb.Point, 0, len(r))
 	for _, p := range r {
-		p = orbgeo.Point{math.Round(p[0]), math.Round(p[1])}
+		p = orb.Point{math.Round(p[0]), math.Round(p[1])}
 		out = append(out, p)
 		// Drop repeated points and the middle of any three collinear
 		// points (a spike is three collinear points doubling back).
@@ -112,20 +112,20 @@ func quantiseRing(r []orbgeo.Point, tol float64) []orbgeo.Point {
 }
 
 // cross is the z component of (b-a)×(c-a); exact for tile coordinates.
-func cross(a, b, c orbgeo.Point) float64 {
+func cross(a, b, c orb.Point) float64 {
 	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
 }
 
 // seg is one edge of a ring, for the sweep in valid.
 type seg struct {
-	a, b       orbgeo.Point
+	a, b       orb.Point
 	minx, maxx float64
 	ring, i, n int // ring number, edge index in it, edges in it
 }
 
 // touch is a point where two different rings meet.
 type touch struct {
-	p    orbgeo.Point
+	p    orb.Point
 	r, s int
 }
 
@@ -138,22 +138,22 @@ type touch struct {
 // inside an even number of the other rings (outside every other polygon,
 // or on an island in a hole).
 // It errs on the strict side.
-func valid(polys [][][]orbgeo.Point) bool { return len(new(scratch).conflicts(polys)) == 0 }
+func valid(polys [][][]orb.Point) bool { return len(new(scratch).conflicts(polys)) == 0 }
 
 // scratch holds the buffers of conflicts for reuse across the features of
 // one tile. It is not safe for concurrent use.
 type scratch struct {
 	segs, sorted []seg
 	count        []int32
-	rings        [][]orbgeo.Point
+	rings        [][]orb.Point
 	owner        []int
 	touches      []touch
-	bounds       []orbgeo.Bound
+	bounds       []orb.Bound
 }
 
 // conflicts returns the numbers (in reading order, outer rings and holes
 // alike) of the rings that break a rule of valid, nil when there is none.
-func (sc *scratch) conflicts(polys [][][]orbgeo.Point) []int {
+func (sc *scratch) conflicts(polys [][][]orb.Point) []int {
 	segs, rings, owner := sc.segs[:0], sc.rings[:0], sc.owner[:0] // owner: the polygon of each ring
 	defer func() { sc.segs, sc.rings, sc.owner = segs, rings, owner }()
 	for pi, p := range polys {
@@ -259,20 +259,20 @@ const (
 
 // meet classifies how the closed segments ab and cd meet and returns the
 // meeting point of a meetPoint.
-func meet(a, b, c, d orbgeo.Point) (orbgeo.Point, int) {
+func meet(a, b, c, d orb.Point) (orb.Point, int) {
 	d1, d2 := cross(c, d, a), cross(c, d, b)
 	d3, d4 := cross(a, b, c), cross(a, b, d)
 	if (d1 > 0 && d2 < 0 || d1 < 0 && d2 > 0) && (d3 > 0 && d4 < 0 || d3 < 0 && d4 > 0) {
-		return orbgeo.Point{}, meetCross
+		return orb.Point{}, meetCross
 	}
 	if d1 == 0 && d2 == 0 { // collinear
-		lo := func(p, q orbgeo.Point) orbgeo.Point { // lexicographic min
+		lo := func(p, q orb.Point) orb.Point { // lexicographic min
 			if p[0] < q[0] || p[0] == q[0] && p[1] < q[1] {
 				return p
 			}
 			return q
 		}
-		hi := func(p, q orbgeo.Point) orbgeo.Point {
+		hi := func(p, q orb.Point) orb.Point {
 			if lo(p, q) == p {
 				return q
 			}
@@ -283,13 +283,13 @@ func meet(a, b, c, d orbgeo.Point) (orbgeo.Point, int) {
 		from, to := hi(s, u), lo(e, v)
 		switch {
 		case lo(from, to) != from:
-			return orbgeo.Point{}, meetNone
+			return orb.Point{}, meetNone
 		case from == to:
 			return from, meetPoint
 		}
-		return orbgeo.Point{}, meetOverlap
+		return orb.Point{}, meetOverlap
 	}
-	on := func(p, q, r orbgeo.Point) bool { // r on segment pq, given collinear
+	on := func(p, q, r orb.Point) bool { // r on segment pq, given collinear
 		return math.Min(p[0], q[0]) <= r[0] && r[0] <= math.Max(p[0], q[0]) && math.Min(p[1], q[1]) <= r[1] && r[1] <= math.Max(p[1], q[1])
 	}
 	switch {
@@ -302,22 +302,22 @@ func meet(a, b, c, d orbgeo.Point) (orbgeo.Point, int) {
 	case d4 == 0 && on(a, b, d):
 		return d, meetPoint
 	}
-	return orbgeo.Point{}, meetNone
+	return orb.Point{}, meetNone
 }
 
 // directions returns the two directions in which ring r leaves point p,
 // which lies on it (a vertex, or inside an edge).
-func directions(r []orbgeo.Point, p orbgeo.Point) (u, v orbgeo.Point, ok bool) {
+func directions(r []orb.Point, p orb.Point) (u, v orb.Point, ok bool) {
 	n := len(r)
 	for i := range r {
 		a, b := r[i], r[(i+1)%n]
 		switch {
 		case a == p:
 			prev := r[(i+n-1)%n]
-			return orbgeo.Point{prev[0] - p[0], prev[1] - p[1]}, orbgeo.Point{b[0] - p[0], b[1] - p[1]}, true
+			return orb.Point{prev[0] - p[0], prev[1] - p[1]}, orb.Point{b[0] - p[0], b[1] - p[1]}, true
 		case b != p && cross(a, b, p) == 0 && math.Min(a[0], b[0]) <= p[0] && p[0] <= math.Max(a[0], b[0]) &&
 			math.Min(a[1], b[1]) <= p[1] && p[1] <= math.Max(a[1], b[1]):
-			return orbgeo.Point{a[0] - p[0], a[1] - p[1]}, orbgeo.Point{b[0] - p[0], b[1] - p[1]}, true
+			return orb.Point{a[0] - p[0], a[1] - p[1]}, orb.Point{b[0] - p[0], b[1] - p[1]}, true
 		}
 	}
 	return u, v, false
@@ -325,7 +325,7 @@ func directions(r []orbgeo.Point, p orbgeo.Point) (u, v orbgeo.Point, ok bool) {
 
 // crossesAt reports whether rings r and s, which meet at p, cross there:
 // the two directions of s lie on different sides of the two of r.
-func crossesAt(r, s []orbgeo.Point, p orbgeo.Point) bool {
+func crossesAt(r, s []orb.Point, p orb.Point) bool {
 	r1, r2, ok1 := directions(r, p)
 	s1, s2, ok2 := directions(s, p)
 	if !ok1 || !ok2 {
@@ -335,7 +335,7 @@ func crossesAt(r, s []orbgeo.Point, p orbgeo.Point) bool {
 	if a1 > a2 {
 		a1, a2 = a2, a1
 	}
-	between := func(d orbgeo.Point) bool {
+	between := func(d orb.Point) bool {
 		a := math.Atan2(d[1], d[0])
 		return a1 < a && a < a2
 	}

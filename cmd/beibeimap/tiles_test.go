@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 	"github.com/protomaps/go-pmtiles/pmtiles"
 
@@ -221,7 +221,7 @@ func TestTilesExportMBTilesClients(t *testing.T) {
 	}
 
 	python := requireClient(t, "/usr/bin/python3")
-	a, b := geo.WebMercator.FromWGS84(orbgeo.Point{106.3, 29.7}), geo.WebMercator.FromWGS84(orbgeo.Point{106.9, 30.1})
+	a, b := geo.WebMercator.FromWGS84(orb.Point{106.3, 29.7}), geo.WebMercator.FromWGS84(orb.Point{106.9, 30.1})
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
 	q := exec.Command(python, "-u", filepath.Join("..", "..", "server", "testdata", "qgis_tiles.py"), ts.URL, f(a[0]), f(a[1]), f(b[0]), f(b[1]), file)
 	q.Env = append(os.Environ(), "QT_QPA_PLATFORM=offscreen")

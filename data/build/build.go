@@ -22,7 +22,7 @@ import (
 	"path/filepath"
 	"sort"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/twpayne/go-geos"
 
 	"beibeimap/data/check"
@@ -139,7 +139,7 @@ func (b *builder) run(srcDir string) ([]*layer, error) {
 // clean converts g to GEOS, repairs it with MakeValid when it is invalid,
 // snaps it to the grid and keeps its polygonal part, which it returns both
 // as GEOS and as orb geometry. It reports whether a repair was needed.
-func (b *builder) clean(g orbgeo.Geometry) (out *geos.Geom, mp orbgeo.MultiPolygon, repaired bool, err error) {
+func (b *builder) clean(g orb.Geometry) (out *geos.Geom, mp orb.MultiPolygon, repaired bool, err error) {
 	err = guard("clean", func() error {
 		gg, err := toGEOS(b.ctx, roundGeometry(g))
 		if err != nil {
@@ -167,12 +167,12 @@ func (b *builder) clean(g orbgeo.Geometry) (out *geos.Geom, mp orbgeo.MultiPolyg
 	return out, mp, repaired, err
 }
 
-func roundGeometry(g orbgeo.Geometry) orbgeo.Geometry {
+func roundGeometry(g orb.Geometry) orb.Geometry {
 	return geo.ConvertGeometry(g, roundPoint)
 }
 
 // toOrb converts a polygonal GEOS geometry to a canonical MultiPolygon.
-func toOrb(g *geos.Geom) (orbgeo.MultiPolygon, error) {
+func toOrb(g *geos.Geom) (orb.MultiPolygon, error) {
 	og, err := fromGEOS(g)
 	if err != nil {
 		return nil, err
@@ -286,7 +286,7 @@ func (b *builder) partition() error {
 	type districtSeats struct {
 		code  string
 		codes []string
-		pts   []orbgeo.Point
+		pts   []orb.Point
 	}
 	var groups []districtSeats
 	for _, dc := range []string{codeBeibei, codeYubei} {
@@ -305,7 +305,7 @@ func (b *builder) partition() error {
 	for _, g := range groups {
 		d := b.outline[g.code]
 		box := d.Bounds()
-		bound := orbgeo.Bound{Min: orbgeo.Point{box.MinX - 0.1, box.MinY - 0.1}, Max: orbgeo.Point{box.MaxX + 0.1, box.MaxY + 0.1}}
+		bound := orb.Bound{Min: orb.Point{box.MinX - 0.1, box.MinY - 0.1}, Max: orb.Point{box.MaxX + 0.1, box.MaxY + 0.1}}
 		for _, cell := range voronoiCells(g.pts, bound) {
 			cg, err := toGEOS(b.ctx, cell)
 			if err != nil {
@@ -339,7 +339,7 @@ func (b *builder) partition() error {
 				continue
 			}
 			p := f.PointOnSurface()
-			pt := orbgeo.Point{p.X(), p.Y()}
+			pt := orb.Point{p.X(), p.Y()}
 			bestD := -1.0
 			for k, s := range g.pts {
 				if d := planeDist2(pt, s); bestD < 0 || d < bestD {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
@@ -62,7 +62,7 @@ func readLayer(t *testing.T, name string) *geojson.FeatureCollection {
 	return fc
 }
 
-func toG(t *testing.T, ctx *geos.Context, g orbgeo.Geometry) *geos.Geom {
+func toG(t *testing.T, ctx *geos.Context, g orb.Geometry) *geos.Geom {
 	t.Helper()
 	b, err := wkb.Marshal(g)
 	if err != nil {
@@ -146,15 +146,15 @@ func TestSourceText(t *testing.T) {
 }
 
 func TestVoronoiCells(t *testing.T) {
-	box := orbgeo.Bound{Min: orbgeo.Point{106, 29}, Max: orbgeo.Point{107, 30}}
+	box := orb.Bound{Min: orb.Point{106, 29}, Max: orb.Point{107, 30}}
 	tests := []struct {
 		name  string
-		seats []orbgeo.Point
+		seats []orb.Point
 	}{
-		{"one", []orbgeo.Point{{106.5, 29.5}}},
-		{"two", []orbgeo.Point{{106.2, 29.5}, {106.8, 29.5}}},
-		{"grid", []orbgeo.Point{{106.1, 29.1}, {106.9, 29.1}, {106.1, 29.9}, {106.9, 29.9}, {106.5, 29.5}}},
-		{"seat on box edge", []orbgeo.Point{{106, 29.5}, {106.3, 29.2}, {106.7, 29.8}}},
+		{"one", []orb.Point{{106.5, 29.5}}},
+		{"two", []orb.Point{{106.2, 29.5}, {106.8, 29.5}}},
+		{"grid", []orb.Point{{106.1, 29.1}, {106.9, 29.1}, {106.1, 29.9}, {106.9, 29.9}, {106.5, 29.5}}},
+		{"seat on box edge", []orb.Point{{106, 29.5}, {106.3, 29.2}, {106.7, 29.8}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -181,16 +181,16 @@ func TestVoronoiCells(t *testing.T) {
 func TestCanonicalRing(t *testing.T) {
 	tests := []struct {
 		name  string
-		in    orbgeo.Ring
+		in    orb.Ring
 		outer bool
-		want  orbgeo.Ring
+		want  orb.Ring
 	}{
-		{"outer clockwise is reversed", orbgeo.Ring{{1, 1}, {1, 0}, {0, 0}, {0, 1}, {1, 1}}, true,
-			orbgeo.Ring{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}},
-		{"hole counter-clockwise is reversed", orbgeo.Ring{{0, 0}, {1, 0}, {1, 1}, {0, 0}}, false,
-			orbgeo.Ring{{0, 0}, {1, 1}, {1, 0}, {0, 0}}},
-		{"rounded, repeated points dropped", orbgeo.Ring{{0.00000001, 0}, {1, 0}, {1, 0}, {0, 1}, {0, 0}}, true,
-			orbgeo.Ring{{0, 0}, {1, 0}, {0, 1}, {0, 0}}},
+		{"outer clockwise is reversed", orb.Ring{{1, 1}, {1, 0}, {0, 0}, {0, 1}, {1, 1}}, true,
+			orb.Ring{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}},
+		{"hole counter-clockwise is reversed", orb.Ring{{0, 0}, {1, 0}, {1, 1}, {0, 0}}, false,
+			orb.Ring{{0, 0}, {1, 1}, {1, 0}, {0, 0}}},
+		{"rounded, repeated points dropped", orb.Ring{{0.00000001, 0}, {1, 0}, {1, 0}, {0, 1}, {0, 0}}, true,
+			orb.Ring{{0, 0}, {1, 0}, {0, 1}, {0, 0}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo"
 )
@@ -16,7 +16,7 @@ import (
 type feature struct {
 	id    string
 	props map[string]any
-	geom  orbgeo.Geometry
+	geom  orb.Geometry
 }
 
 // layer is one output file COLLECTION.geojson.
@@ -79,15 +79,15 @@ func marshal(v any) ([]byte, error) {
 	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
-func writeGeometry(b *bytes.Buffer, g orbgeo.Geometry) error {
+func writeGeometry(b *bytes.Buffer, g orb.Geometry) error {
 	switch g := g.(type) {
-	case orbgeo.Point:
+	case orb.Point:
 		b.WriteString(`{"type":"Point","coordinates":`)
 		writePoint(b, g)
-	case orbgeo.LineString:
+	case orb.LineString:
 		b.WriteString(`{"type":"LineString","coordinates":`)
 		writePoints(b, g)
-	case orbgeo.MultiLineString:
+	case orb.MultiLineString:
 		b.WriteString(`{"type":"MultiLineString","coordinates":[`)
 		for i, l := range g {
 			if i > 0 {
@@ -96,10 +96,10 @@ func writeGeometry(b *bytes.Buffer, g orbgeo.Geometry) error {
 			writePoints(b, l)
 		}
 		b.WriteByte(']')
-	case orbgeo.Polygon:
+	case orb.Polygon:
 		b.WriteString(`{"type":"Polygon","coordinates":`)
 		writePolygon(b, g)
-	case orbgeo.MultiPolygon:
+	case orb.MultiPolygon:
 		b.WriteString(`{"type":"MultiPolygon","coordinates":[`)
 		for i, p := range g {
 			if i > 0 {
@@ -115,7 +115,7 @@ func writeGeometry(b *bytes.Buffer, g orbgeo.Geometry) error {
 	return nil
 }
 
-func writePolygon(b *bytes.Buffer, p orbgeo.Polygon) {
+func writePolygon(b *bytes.Buffer, p orb.Polygon) {
 	b.WriteByte('[')
 	for i, r := range p {
 		if i > 0 {
@@ -126,7 +126,7 @@ func writePolygon(b *bytes.Buffer, p orbgeo.Polygon) {
 	b.WriteByte(']')
 }
 
-func writePoints[P ~[]orbgeo.Point](b *bytes.Buffer, pts P) {
+func writePoints[P ~[]orb.Point](b *bytes.Buffer, pts P) {
 	b.WriteByte('[')
 	for i, p := range pts {
 		if i > 0 {
@@ -137,7 +137,7 @@ func writePoints[P ~[]orbgeo.Point](b *bytes.Buffer, pts P) {
 	b.WriteByte(']')
 }
 
-func writePoint(b *bytes.Buffer, p orbgeo.Point) {
+func writePoint(b *bytes.Buffer, p orb.Point) {
 	b.WriteByte('[')
 	b.Write(geo.AppendJSONFloat(nil, roundCoord(p[0])))
 	b.WriteByte(',')

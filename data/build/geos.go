@@ -7,7 +7,7 @@ import (
 	"math"
 	"sort"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/twpayne/go-geos"
 
@@ -21,7 +21,7 @@ import (
 const gridSize = 1e-7
 
 // toGEOS converts an orb geometry to GEOS through WKB.
-func toGEOS(ctx *geos.Context, g orbgeo.Geometry) (*geos.Geom, error) {
+func toGEOS(ctx *geos.Context, g orb.Geometry) (*geos.Geom, error) {
 	b, err := wkb.Marshal(g)
 	if err != nil {
 		return nil, fmt.Errorf("build: encode wkb: %w", err)
@@ -34,7 +34,7 @@ func toGEOS(ctx *geos.Context, g orbgeo.Geometry) (*geos.Geom, error) {
 }
 
 // fromGEOS converts a GEOS geometry back to orb through WKB.
-func fromGEOS(g *geos.Geom) (orbgeo.Geometry, error) {
+func fromGEOS(g *geos.Geom) (orb.Geometry, error) {
 	og, err := wkb.Unmarshal(g.ToWKB())
 	if err != nil {
 		return nil, fmt.Errorf("build: decode wkb: %w", err)
@@ -47,8 +47,8 @@ func fromGEOS(g *geos.Geom) (orbgeo.Geometry, error) {
 // form: each ring starts at its smallest vertex, exterior rings run
 // counter-clockwise and holes clockwise (RFC 7946), polygons are sorted by
 // their first vertex, and coordinates are rounded to gridSize.
-func polygonal(g orbgeo.Geometry) orbgeo.MultiPolygon {
-	var out orbgeo.MultiPolygon
+func polygonal(g orb.Geometry) orb.MultiPolygon {
+	var out orb.MultiPolygon
 	geo.Walk(g, func(p geo.Part) bool {
 		if p.Kind == geo.PolygonPart && len(p.Polygon) > 0 {
 			out = append(out, p.Polygon)
@@ -56,7 +56,7 @@ func polygonal(g orbgeo.Geometry) orbgeo.MultiPolygon {
 		return true
 	})
 	for i, p := range out {
-		np := make(orbgeo.Polygon, len(p))
+		np := make(orb.Polygon, len(p))
 		for j, r := range p {
 			np[j] = canonicalRing(r, j == 0)
 		}
@@ -73,8 +73,8 @@ func polygonal(g orbgeo.Geometry) orbgeo.MultiPolygon {
 
 // canonicalRing rounds r, closes it, starts it at its smallest vertex and
 // orients it counter-clockwise when outer is true, clockwise otherwise.
-func canonicalRing(r orbgeo.Ring, outer bool) orbgeo.Ring {
-	pts := make([]orbgeo.Point, 0, len(r))
+func canonicalRing(r orb.Ring, outer bool) orb.Ring {
+	pts := make([]orb.Point, 0, len(r))
 	for _, p := range r {
 		q := roundPoint(p)
 		if len(pts) > 0 && pts[len(pts)-1] == q {
@@ -94,9 +94,9 @@ func canonicalRing(r orbgeo.Ring, outer bool) orbgeo.Ring {
 			m = i
 		}
 	}
-	rot := append(append([]orbgeo.Point{}, pts[m:]...), pts[:m]...)
-	ring := orbgeo.Ring(append(rot, rot[0]))
-	ccw := ring.Orientation() == orbgeo.CCW
+	rot := append(append([]orb.Point{}, pts[m:]...), pts[:m]...)
+	ring := orb.Ring(append(rot, rot[0]))
+	ccw := ring.Orientation() == orb.CCW
 	if ccw != outer {
 		// reverse, keeping the start vertex first
 		for i, j := 1, len(ring)-2; i < j; i, j = i+1, j-1 {
@@ -106,7 +106,7 @@ func canonicalRing(r orbgeo.Ring, outer bool) orbgeo.Ring {
 	return ring
 }
 
-func pointLess(a, b orbgeo.Point) bool {
+func pointLess(a, b orb.Point) bool {
 	if a[0] != b[0] {
 		return a[0] < b[0]
 	}
@@ -116,8 +116,8 @@ func pointLess(a, b orbgeo.Point) bool {
 // roundCoord rounds to gridSize; the result prints with at most 7 decimals.
 func roundCoord(x float64) float64 { return math.Round(x*1e7) / 1e7 }
 
-func roundPoint(p orbgeo.Point) orbgeo.Point {
-	return orbgeo.Point{roundCoord(p[0]), roundCoord(p[1])}
+func roundPoint(p orb.Point) orb.Point {
+	return orb.Point{roundCoord(p[0]), roundCoord(p[1])}
 }
 
 // guard turns a GEOS panic (go-geos panics on GEOS errors) into an error.

@@ -11,8 +11,8 @@ import (
 	"strconv"
 	"strings"
 
-	orbgeo "github.com/paulmach/orb"
-	orbgeodesic "github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb"
+	orbgeo "github.com/paulmach/orb/geo"
 	"github.com/twpayne/go-geos"
 
 	"beibeimap/geo"
@@ -37,8 +37,8 @@ var versionsNote = " Validity: valid_from and valid_to are calendar dates (YYYY-
 	lastOldDate + " the old " + districtName(codeBeibei) + ", " + districtName(codeYubei) + " and " + districtName(codeJiangbei) + "; from " + changeDate +
 	" the new " + districtName(idNewBeibei) + " (id " + idNewBeibei + ") and " + districtName(idLiangjiang) + " (id " + idLiangjiang + "), per " + region.Basis + "."
 
-func areaKM2(g orbgeo.Geometry) float64 {
-	return math.Round(orbgeodesic.Area(g)/1e4) / 100
+func areaKM2(g orb.Geometry) float64 {
+	return math.Round(orbgeo.Area(g)/1e4) / 100
 }
 
 // districts converts, repairs and describes the 38 pre-2026 outlines, and
@@ -124,7 +124,7 @@ func (b *builder) newDistricts() ([]feature, error) {
 	}
 	var out []feature
 	for _, id := range []string{idNewBeibei, idLiangjiang} {
-		var mp orbgeo.MultiPolygon
+		var mp orb.MultiPolygon
 		err := guard("new district", func() error {
 			g := b.union(parts[id])
 			b.newGeom[id] = g
@@ -204,7 +204,7 @@ func (b *builder) townshipLayer() (*layer, error) {
 			props["code_note"] = "NBS 2023 code of 渝北区, kept until new codes are published"
 		}
 		s, hasSeat := b.seat[u.code]
-		var geom orbgeo.Geometry = orbgeo.MultiPolygon{}
+		var geom orb.Geometry = orb.MultiPolygon{}
 		if hasSeat {
 			mp, err := toOrb(b.township[u.code])
 			if err != nil {
@@ -343,7 +343,7 @@ func (b *builder) zoneLayer() (*layer, error) {
 			}
 			unitNames = append(unitNames, names[c])
 		}
-		var mp orbgeo.MultiPolygon
+		var mp orb.MultiPolygon
 		if err := guard("zone", func() error {
 			var err error
 			mp, err = toOrb(b.union(parts))
@@ -437,7 +437,7 @@ func (b *builder) corridorLayer(a *article) (*layer, error) {
 		if len(c.Via) < 2 {
 			return nil, fmt.Errorf("build: %s: corridor %s needs two or more points", fileArticle, c.ID)
 		}
-		var line orbgeo.LineString
+		var line orb.LineString
 		var via []string
 		for _, id := range c.Via {
 			pl, ok := b.places[id]
@@ -447,7 +447,7 @@ func (b *builder) corridorLayer(a *article) (*layer, error) {
 			line = append(line, pl.point())
 			via = append(via, pl.name)
 		}
-		var geom orbgeo.Geometry = line
+		var geom orb.Geometry = line
 		if c.ClipTo != "" {
 			clip := b.newGeom[c.ClipTo]
 			if clip == nil {
@@ -465,7 +465,7 @@ func (b *builder) corridorLayer(a *article) (*layer, error) {
 			if err != nil {
 				return nil, err
 			}
-			if ml, ok := geom.(orbgeo.MultiLineString); ok && len(ml) == 1 {
+			if ml, ok := geom.(orb.MultiLineString); ok && len(ml) == 1 {
 				geom = ml[0]
 			}
 		}

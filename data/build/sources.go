@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
 
@@ -27,7 +27,7 @@ const (
 // outline is one district outline of the ECharts source, still GCJ-02.
 type outline struct {
 	name string
-	geom orbgeo.Geometry
+	geom orb.Geometry
 }
 
 func readOutlines(dir string) ([]outline, error) {
@@ -63,7 +63,7 @@ type place struct {
 	modified   string
 }
 
-func (p place) point() orbgeo.Point { return orbgeo.Point{p.lon, p.lat} }
+func (p place) point() orb.Point { return orb.Point{p.lon, p.lat} }
 
 // chinese returns the alternate names written in Han characters.
 func (p place) chinese() []string {

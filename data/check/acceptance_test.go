@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
-	orbgeodesic "github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb"
+	orbgeo "github.com/paulmach/orb/geo"
 
 	"beibeimap/data"
 	"beibeimap/geo"
@@ -52,10 +52,10 @@ func TestMovingSeats(t *testing.T) {
 		{"兴隆", "500112138", "500112", "500109-2026"},
 		{"茨竹", "500112140", "500112", "500109-2026"},
 	}
-	seats := map[string]orbgeo.Point{}
+	seats := map[string]orb.Point{}
 	c, _ := s.Collection("seats")
 	for _, f := range c.Features {
-		seats[f.String("township")] = f.Geometry.(orbgeo.Point)
+		seats[f.String("township")] = f.Geometry.(orb.Point)
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -86,7 +86,7 @@ func TestMovingSeats(t *testing.T) {
 // official 755 km² and logs the areas the report quotes.
 func TestAreas(t *testing.T) {
 	s := snapshot(t)
-	km2 := func(coll, id string) float64 { return orbgeodesic.Area(feature(t, s, coll, id).Geometry) / 1e6 }
+	km2 := func(coll, id string) float64 { return orbgeo.Area(feature(t, s, coll, id).Geometry) / 1e6 }
 	old := km2("districts", "500109")
 	if math.Abs(old-755)/755 > 0.03 {
 		t.Errorf("old 北碚区 is %.1f km², more than 3 %% from 755 km²", old)

@@ -22,7 +22,7 @@ import (
 	"slices"
 	"strings"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/data"
 	"beibeimap/geo"
@@ -279,12 +279,12 @@ func (r *report) properties(c *geo.Collection) {
 
 // isEmpty reports whether the polygonal geometry g has no ring with
 // positions; points and lines are never empty here.
-func isEmpty(g orbgeo.Geometry) bool {
+func isEmpty(g orb.Geometry) bool {
 	return geometryKind(g) == "polygon" && geo.IsEmpty(g)
 }
 
 // eachRing calls fn for every ring of the polygonal parts of g.
-func eachRing(g orbgeo.Geometry, fn func(orbgeo.Ring)) {
+func eachRing(g orb.Geometry, fn func(orb.Ring)) {
 	geo.Walk(g, func(p geo.Part) bool {
 		for _, r := range p.Polygon {
 			fn(r)
@@ -293,13 +293,13 @@ func eachRing(g orbgeo.Geometry, fn func(orbgeo.Ring)) {
 	})
 }
 
-func geometryKind(g orbgeo.Geometry) string {
+func geometryKind(g orb.Geometry) string {
 	switch g.(type) {
-	case orbgeo.Polygon, orbgeo.MultiPolygon:
+	case orb.Polygon, orb.MultiPolygon:
 		return "polygon"
-	case orbgeo.Point, orbgeo.MultiPoint:
+	case orb.Point, orb.MultiPoint:
 		return "point"
-	case orbgeo.LineString, orbgeo.MultiLineString:
+	case orb.LineString, orb.MultiLineString:
 		return "line"
 	}
 	return g.GeoJSONType()
@@ -429,18 +429,18 @@ func (r *report) seatsInside(cols map[string]*geo.Collection) {
 		return
 	}
 	// One test a polygon: preparing would not pay.
-	polys := map[string][]orbgeo.Polygon{}
+	polys := map[string][]orb.Polygon{}
 	for _, f := range t.Features {
 		switch g := f.Geometry.(type) {
-		case orbgeo.Polygon:
+		case orb.Polygon:
 			polys[f.ID] = append(polys[f.ID], g)
-		case orbgeo.MultiPolygon:
+		case orb.MultiPolygon:
 			polys[f.ID] = append(polys[f.ID], g...)
 		}
 	}
 	bad := 0
 	for _, f := range s.Features {
-		pt, ok := f.Geometry.(orbgeo.Point)
+		pt, ok := f.Geometry.(orb.Point)
 		if !ok {
 			continue
 		}
@@ -463,4 +463,4 @@ func (r *report) seatsInside(cols map[string]*geo.Collection) {
 
 // ringClosed reports whether r is a closed ring: four or more positions,
 // the last equal to the first.
-func ringClosed(r orbgeo.Ring) bool { return len(r) >= 4 && r[0] == r[len(r)-1] }
+func ringClosed(r orb.Ring) bool { return len(r) >= 4 && r[0] == r[len(r)-1] }

@@ -8,9 +8,9 @@ import (
 	"slices"
 	"sort"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
-	orbgeodesic "github.com/paulmach/orb/geo"
+	orbgeo "github.com/paulmach/orb/geo"
 	"github.com/twpayne/go-geos"
 
 	"beibeimap/geo"
@@ -50,14 +50,14 @@ func (r *report) topology(cols map[string]*geo.Collection) {
 	r.tiling(ctx, cols, valid)
 }
 
-func closed(g orbgeo.Geometry) bool {
+func closed(g orb.Geometry) bool {
 	ok := true
-	eachRing(g, func(ring orbgeo.Ring) { ok = ok && ringClosed(ring) })
+	eachRing(g, func(ring orb.Ring) { ok = ok && ringClosed(ring) })
 	return ok
 }
 
 // validGEOS converts g and returns it, or a reason why it is not valid.
-func validGEOS(ctx *geos.Context, g orbgeo.Geometry) (gg *geos.Geom, reason string) {
+func validGEOS(ctx *geos.Context, g orb.Geometry) (gg *geos.Geom, reason string) {
 	defer func() {
 		if p := recover(); p != nil {
 			gg, reason = nil, fmt.Sprint("GEOS cannot read it: ", p)
@@ -83,7 +83,7 @@ func km2(g *geos.Geom) float64 {
 	if err != nil {
 		return 0
 	}
-	return orbgeodesic.Area(og) / 1e6
+	return orbgeo.Area(og) / 1e6
 }
 
 // tiling checks, for every district that townships name as district_before,

@@ -16,7 +16,7 @@ import (
 	"strconv"
 	"strings"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
 	kml "github.com/twpayne/go-kml/v3"
 
@@ -107,11 +107,11 @@ func WriteCSV(w io.Writer, features []*geo.Feature, props []string, bom bool) er
 }
 
 // normal turns the orb types GeoJSON has no name for into polygons.
-func normal(g orbgeo.Geometry) orbgeo.Geometry {
+func normal(g orb.Geometry) orb.Geometry {
 	switch g := g.(type) {
-	case orbgeo.Ring:
-		return orbgeo.Polygon{g}
-	case orbgeo.Bound:
+	case orb.Ring:
+		return orb.Polygon{g}
+	case orb.Bound:
 		return g.ToPolygon()
 	}
 	return g
@@ -195,7 +195,7 @@ func description(f *geo.Feature) string {
 	return strings.Join(lines, "\n")
 }
 
-func coords(ps []orbgeo.Point) kml.CoordinatesElement {
+func coords(ps []orb.Point) kml.CoordinatesElement {
 	out := make([]kml.Coordinate, len(ps))
 	for i, p := range ps {
 		out[i] = kml.Coordinate{Lon: p[0], Lat: p[1]}
@@ -203,7 +203,7 @@ func coords(ps []orbgeo.Point) kml.CoordinatesElement {
 	return kml.Coordinates(out...)
 }
 
-func polygon(p orbgeo.Polygon) kml.Element {
+func polygon(p orb.Polygon) kml.Element {
 	if len(p) == 0 || len(p[0]) == 0 {
 		return nil
 	}
@@ -215,7 +215,7 @@ func polygon(p orbgeo.Polygon) kml.Element {
 }
 
 // geometry returns g as a KML geometry, nil when it has no coordinates.
-func geometry(g orbgeo.Geometry) kml.Element {
+func geometry(g orb.Geometry) kml.Element {
 	var parts []kml.Element
 	add := func(e kml.Element) {
 		if e != nil {
@@ -223,28 +223,28 @@ func geometry(g orbgeo.Geometry) kml.Element {
 		}
 	}
 	switch g := g.(type) {
-	case orbgeo.Point:
-		return kml.Point(coords([]orbgeo.Point{g}))
-	case orbgeo.LineString:
+	case orb.Point:
+		return kml.Point(coords([]orb.Point{g}))
+	case orb.LineString:
 		if len(g) == 0 {
 			return nil
 		}
 		return kml.LineString(coords(g))
-	case orbgeo.Polygon:
+	case orb.Polygon:
 		return polygon(g)
-	case orbgeo.MultiPoint:
+	case orb.MultiPoint:
 		for _, p := range g {
 			add(geometry(p))
 		}
-	case orbgeo.MultiLineString:
+	case orb.MultiLineString:
 		for _, l := range g {
 			add(geometry(l))
 		}
-	case orbgeo.MultiPolygon:
+	case orb.MultiPolygon:
 		for _, p := range g {
 			add(polygon(p))
 		}
-	case orbgeo.Collection:
+	case orb.Collection:
 		for _, s := range g {
 			add(geometry(normal(s)))
 		}

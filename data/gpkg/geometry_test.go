@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"testing"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 )
 
 // TestGeometryRoundTrip encodes every orb geometry type as a GeoPackage
 // binary geometry and decodes it back.
 func TestGeometryRoundTrip(t *testing.T) {
-	for i, g := range orbgeo.AllGeometries {
+	for i, g := range orb.AllGeometries {
 		if g == nil {
 			if _, _, _, err := encodeGeometry(g); err == nil {
 				t.Error("a nil geometry was encoded")
@@ -28,12 +28,12 @@ func TestGeometryRoundTrip(t *testing.T) {
 			}
 			want := g
 			switch g := g.(type) {
-			case orbgeo.Ring:
-				want = orbgeo.Polygon{g}
-			case orbgeo.Bound:
+			case orb.Ring:
+				want = orb.Polygon{g}
+			case orb.Bound:
 				want = g.ToPolygon()
 			}
-			if !orbgeo.Equal(got, want) && !(empty && isEmpty(got)) {
+			if !orb.Equal(got, want) && !(empty && isEmpty(got)) {
 				t.Errorf("%T %v came back as %T %v", g, g, got, got)
 			}
 			if empty != isEmpty(want) || (blob[3]&flagEmpty != 0) != empty {
@@ -45,7 +45,7 @@ func TestGeometryRoundTrip(t *testing.T) {
 
 // FuzzDecodeGeometry: any blob decodes or fails, never panics.
 func FuzzDecodeGeometry(f *testing.F) {
-	for _, g := range orbgeo.AllGeometries {
+	for _, g := range orb.AllGeometries {
 		if blob, _, _, err := encodeGeometry(g); err == nil {
 			f.Add(blob)
 		}

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"beibeimap/geo"
@@ -317,7 +317,7 @@ func property(rc readColumn, v any) (any, error) {
 }
 
 // decodeGeometry parses a standard GeoPackage binary geometry.
-func decodeGeometry(b []byte) (orbgeo.Geometry, error) {
+func decodeGeometry(b []byte) (orb.Geometry, error) {
 	if len(b) < 8 || b[0] != 'G' || b[1] != 'P' {
 		return nil, fmt.Errorf("not a GeoPackage geometry")
 	}
@@ -354,8 +354,8 @@ func decodeGeometry(b []byte) (orbgeo.Geometry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("geometry: %v", err)
 	}
-	if r, ok := g.(orbgeo.Ring); ok {
-		g = orbgeo.Polygon{r}
+	if r, ok := g.(orb.Ring); ok {
+		g = orb.Polygon{r}
 	}
 	return g, nil
 }

@@ -27,7 +27,7 @@ import (
 	"strings"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
@@ -341,21 +341,21 @@ func geometryType(fs []*geo.Feature) string {
 	return name
 }
 
-func wkbName(g orbgeo.Geometry) string {
+func wkbName(g orb.Geometry) string {
 	switch g.(type) {
-	case orbgeo.Point:
+	case orb.Point:
 		return "POINT"
-	case orbgeo.MultiPoint:
+	case orb.MultiPoint:
 		return "MULTIPOINT"
-	case orbgeo.LineString:
+	case orb.LineString:
 		return "LINESTRING"
-	case orbgeo.MultiLineString:
+	case orb.MultiLineString:
 		return "MULTILINESTRING"
-	case orbgeo.Polygon, orbgeo.Ring, orbgeo.Bound:
+	case orb.Polygon, orb.Ring, orb.Bound:
 		return "POLYGON"
-	case orbgeo.MultiPolygon:
+	case orb.MultiPolygon:
 		return "MULTIPOLYGON"
-	case orbgeo.Collection:
+	case orb.Collection:
 		return "GEOMETRYCOLLECTION"
 	}
 	return "GEOMETRY"
@@ -372,13 +372,13 @@ const (
 // the header (with the envelope, except for points, which are their own
 // envelope) and little-endian WKB. empty reports a geometry without
 // coordinates, whose envelope is not in the R-tree.
-func encodeGeometry(g orbgeo.Geometry) (blob []byte, bound orbgeo.Bound, empty bool, err error) {
+func encodeGeometry(g orb.Geometry) (blob []byte, bound orb.Bound, empty bool, err error) {
 	switch r := g.(type) {
 	case nil:
 		return nil, bound, false, fmt.Errorf("no geometry")
-	case orbgeo.Ring:
-		g = orbgeo.Polygon{r}
-	case orbgeo.Bound:
+	case orb.Ring:
+		g = orb.Polygon{r}
+	case orb.Bound:
 		g = r.ToPolygon()
 	}
 	g = nonNil(g)
@@ -388,7 +388,7 @@ func encodeGeometry(g orbgeo.Geometry) (blob []byte, bound orbgeo.Bound, empty b
 	}
 	empty = isEmpty(g)
 	flags := byte(flagLittleEndian)
-	_, isPoint := g.(orbgeo.Point)
+	_, isPoint := g.(orb.Point)
 	withEnvelope := !empty && !isPoint
 	if empty {
 		flags |= flagEmpty
@@ -415,30 +415,30 @@ func encodeGeometry(g orbgeo.Geometry) (blob []byte, bound orbgeo.Bound, empty b
 
 // nonNil replaces nil slices in g by empty ones: orb's WKB encoder writes
 // nothing at all for a nil MultiPolygon, say, which no reader accepts.
-func nonNil(g orbgeo.Geometry) orbgeo.Geometry {
+func nonNil(g orb.Geometry) orb.Geometry {
 	switch v := g.(type) {
-	case orbgeo.MultiPoint:
+	case orb.MultiPoint:
 		if v == nil {
-			return orbgeo.MultiPoint{}
+			return orb.MultiPoint{}
 		}
-	case orbgeo.LineString:
+	case orb.LineString:
 		if v == nil {
-			return orbgeo.LineString{}
+			return orb.LineString{}
 		}
-	case orbgeo.MultiLineString:
+	case orb.MultiLineString:
 		if v == nil {
-			return orbgeo.MultiLineString{}
+			return orb.MultiLineString{}
 		}
-	case orbgeo.Polygon:
+	case orb.Polygon:
 		if v == nil {
-			return orbgeo.Polygon{}
+			return orb.Polygon{}
 		}
-	case orbgeo.MultiPolygon:
+	case orb.MultiPolygon:
 		if v == nil {
-			return orbgeo.MultiPolygon{}
+			return orb.MultiPolygon{}
 		}
-	case orbgeo.Collection:
-		out := orbgeo.Collection{}
+	case orb.Collection:
+		out := orb.Collection{}
 		for _, s := range v {
 			if s != nil {
 				out = append(out, nonNil(s))
@@ -450,29 +450,29 @@ func nonNil(g orbgeo.Geometry) orbgeo.Geometry {
 }
 
 // isEmpty reports whether g has no coordinates.
-func isEmpty(g orbgeo.Geometry) bool {
+func isEmpty(g orb.Geometry) bool {
 	switch g := g.(type) {
-	case orbgeo.Point:
+	case orb.Point:
 		return false
-	case orbgeo.MultiPoint:
+	case orb.MultiPoint:
 		return len(g) == 0
-	case orbgeo.LineString:
+	case orb.LineString:
 		return len(g) == 0
-	case orbgeo.MultiLineString:
+	case orb.MultiLineString:
 		for _, l := range g {
 			if len(l) > 0 {
 				return false
 			}
 		}
-	case orbgeo.Polygon:
+	case orb.Polygon:
 		return len(g) == 0 || len(g[0]) == 0
-	case orbgeo.MultiPolygon:
+	case orb.MultiPolygon:
 		for _, p := range g {
 			if !isEmpty(p) {
 				return false
 			}
 		}
-	case orbgeo.Collection:
+	case orb.Collection:
 		for _, s := range g {
 			if !isEmpty(s) {
 				return false
@@ -567,7 +567,7 @@ func (w *writer) layer(l Layer) error {
 		return fmt.Errorf("prepare index: %w", err)
 	}
 	defer idx.Close()
-	var extent orbgeo.Bound
+	var extent orb.Bound
 	haveExtent := false
 	absent := map[string][]string{}
 	args := make([]any, 3+len(cols))

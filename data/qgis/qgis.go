@@ -23,7 +23,7 @@ import (
 	"text/template"
 	"time"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo"
 )
@@ -78,17 +78,17 @@ func rgba(hex string, alpha float64) string {
 func kinds(fs []*geo.Feature) (string, string) {
 	for _, f := range fs {
 		switch f.Geometry.(type) {
-		case orbgeo.Point:
+		case orb.Point:
 			return "Point", "Point"
-		case orbgeo.MultiPoint:
+		case orb.MultiPoint:
 			return "Point", "MultiPoint"
-		case orbgeo.LineString:
+		case orb.LineString:
 			return "Line", "LineString"
-		case orbgeo.MultiLineString:
+		case orb.MultiLineString:
 			return "Line", "MultiLineString"
-		case orbgeo.Polygon:
+		case orb.Polygon:
 			return "Polygon", "Polygon"
-		case orbgeo.MultiPolygon:
+		case orb.MultiPolygon:
 			return "Polygon", "MultiPolygon"
 		}
 	}

@@ -23,7 +23,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo"
 )
@@ -145,13 +145,13 @@ func shapeType(features []*geo.Feature) (int32, error) {
 	for _, f := range features {
 		var t int32
 		switch f.Geometry.(type) {
-		case orbgeo.Point:
+		case orb.Point:
 			t = shapePoint
-		case orbgeo.MultiPoint:
+		case orb.MultiPoint:
 			t = shapeMulti
-		case orbgeo.LineString, orbgeo.MultiLineString:
+		case orb.LineString, orb.MultiLineString:
 			t = shapePolyLine
-		case orbgeo.Polygon, orbgeo.MultiPolygon, orbgeo.Ring, orbgeo.Bound:
+		case orb.Polygon, orb.MultiPolygon, orb.Ring, orb.Bound:
 			t = shapePolygon
 		default:
 			return 0, fmt.Errorf("feature %q: a %s cannot be a shape: %w", f.ID, f.Geometry.GeoJSONType(), geo.ErrInvalid)
@@ -169,16 +169,16 @@ func shapeType(features []*geo.Feature) (int32, error) {
 
 // parts returns the parts (rings or lines) of g in shapefile order, rings
 // oriented as the format wants: outer clockwise, holes counter-clockwise.
-func parts(g orbgeo.Geometry) [][]orbgeo.Point {
-	var out [][]orbgeo.Point
-	poly := func(p orbgeo.Polygon) {
+func parts(g orb.Geometry) [][]orb.Point {
+	var out [][]orb.Point
+	poly := func(p orb.Polygon) {
 		for i, r := range p {
 			if len(r) == 0 {
 				continue
 			}
-			want := orbgeo.CW
+			want := orb.CW
 			if i > 0 {
-				want = orbgeo.CCW
+				want = orb.CCW
 			}
 			if r.Orientation() != want {
 				r = slices.Clone(r)
@@ -188,21 +188,21 @@ func parts(g orbgeo.Geometry) [][]orbgeo.Point {
 		}
 	}
 	switch g := g.(type) {
-	case orbgeo.LineString:
+	case orb.LineString:
 		out = append(out, g)
-	case orbgeo.MultiLineString:
+	case orb.MultiLineString:
 		for _, l := range g {
 			if len(l) > 0 {
 				out = append(out, l)
 			}
 		}
-	case orbgeo.Ring:
-		poly(orbgeo.Polygon{g})
-	case orbgeo.Bound:
+	case orb.Ring:
+		poly(orb.Polygon{g})
+	case orb.Bound:
 		poly(g.ToPolygon())
-	case orbgeo.Polygon:
+	case orb.Polygon:
 		poly(g)
-	case orbgeo.MultiPolygon:
+	case orb.MultiPolygon:
 		for _, p := range g {
 			poly(p)
 		}
@@ -211,14 +211,14 @@ func parts(g orbgeo.Geometry) [][]orbgeo.Point {
 }
 
 // points returns every point of g.
-func points(g orbgeo.Geometry) []orbgeo.Point {
+func points(g orb.Geometry) []orb.Point {
 	switch g := g.(type) {
-	case orbgeo.Point:
-		return []orbgeo.Point{g}
-	case orbgeo.MultiPoint:
+	case orb.Point:
+		return []orb.Point{g}
+	case orb.MultiPoint:
 		return g
 	}
-	var out []orbgeo.Point
+	var out []orb.Point
 	for _, p := range parts(g) {
 		out = append(out, p...)
 	}
@@ -227,9 +227,9 @@ func points(g orbgeo.Geometry) []orbgeo.Point {
 
 // contentLengths returns the content length of each record in 16-bit
 // words and the bounding box of all shapes.
-func contentLengths(features []*geo.Feature, st int32) ([]int, orbgeo.Bound) {
+func contentLengths(features []*geo.Feature, st int32) ([]int, orb.Bound) {
 	lengths := make([]int, len(features))
-	var bound orbgeo.Bound
+	var bound orb.Bound
 	have := false
 	for i, f := range features {
 		pts := points(f.Geometry)
@@ -237,7 +237,7 @@ func contentLengths(features []*geo.Feature, st int32) ([]int, orbgeo.Bound) {
 			lengths[i] = 2
 			continue
 		}
-		b := orbgeo.MultiPoint(pts).Bound()
+		b := orb.MultiPoint(pts).Bound()
 		if have {
 			bound = bound.Union(b)
 		} else {
@@ -257,7 +257,7 @@ func contentLengths(features []*geo.Feature, st int32) ([]int, orbgeo.Bound) {
 
 // writeHeader writes the 100-byte header of a .shp or .shx file of
 // length words.
-func writeHeader(w io.Writer, words int, st int32, b orbgeo.Bound) error {
+func writeHeader(w io.Writer, words int, st int32, b orb.Bound) error {
 	var h [100]byte
 	binary.BigEndian.PutUint32(h[0:], 9994)
 	binary.BigEndian.PutUint32(h[24:], uint32(words))
@@ -272,7 +272,7 @@ func writeHeader(w io.Writer, words int, st int32, b orbgeo.Bound) error {
 	return nil
 }
 
-func writeRecord(w io.Writer, n, words int, st int32, g orbgeo.Geometry) error {
+func writeRecord(w io.Writer, n, words int, st int32, g orb.Geometry) error {
 	buf := make([]byte, 0, 8+2*words)
 	buf = binary.BigEndian.AppendUint32(buf, uint32(n))
 	buf = binary.BigEndian.AppendUint32(buf, uint32(words))
@@ -288,7 +288,7 @@ func writeRecord(w io.Writer, n, words int, st int32, g orbgeo.Geometry) error {
 		f64(pts[0][1])
 	default:
 		buf = le.AppendUint32(buf, uint32(st))
-		b := orbgeo.MultiPoint(pts).Bound()
+		b := orb.MultiPoint(pts).Bound()
 		f64(b.Min[0])
 		f64(b.Min[1])
 		f64(b.Max[0])

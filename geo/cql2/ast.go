@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo"
 )
@@ -451,7 +451,7 @@ func (n *isNullNode) text(b []byte) []byte {
 // geometry) or a literal.
 type geomArg struct {
 	prop string
-	g    orbgeo.Geometry
+	g    orb.Geometry
 }
 
 // spatialNode is S_INTERSECTS or S_DISJOINT.
@@ -461,7 +461,7 @@ type spatialNode struct {
 }
 
 func (n *spatialNode) eval(f *geo.Feature) tv {
-	var gs [2]orbgeo.Geometry
+	var gs [2]orb.Geometry
 	for i, a := range n.args {
 		gs[i] = a.g
 		if a.prop != "" {
@@ -511,7 +511,7 @@ func walk(n node, fn func(node)) {
 }
 
 // mapNode returns a copy of n with fn applied to every geometry literal.
-func mapNode(n node, fn func(orbgeo.Geometry) orbgeo.Geometry) node {
+func mapNode(n node, fn func(orb.Geometry) orb.Geometry) node {
 	switch n := n.(type) {
 	case *andNode:
 		kids := make([]node, len(n.kids))
@@ -540,34 +540,34 @@ func mapNode(n node, fn func(orbgeo.Geometry) orbgeo.Geometry) node {
 }
 
 // bound computes Expr.Bound.
-func bound(n node) (orbgeo.Bound, bool) {
+func bound(n node) (orb.Bound, bool) {
 	switch n := n.(type) {
 	case *andNode:
-		var out orbgeo.Bound
+		var out orb.Bound
 		found := false
 		for _, k := range n.kids {
 			if b, ok := bound(k); ok {
 				if !found {
 					out, found = b, true
 				} else if out.Intersects(b) {
-					out = orbgeo.Bound{
-						Min: orbgeo.Point{math.Max(out.Min[0], b.Min[0]), math.Max(out.Min[1], b.Min[1])},
-						Max: orbgeo.Point{math.Min(out.Max[0], b.Max[0]), math.Min(out.Max[1], b.Max[1])},
+					out = orb.Bound{
+						Min: orb.Point{math.Max(out.Min[0], b.Min[0]), math.Max(out.Min[1], b.Min[1])},
+						Max: orb.Point{math.Min(out.Max[0], b.Max[0]), math.Min(out.Max[1], b.Max[1])},
 					}
 				} else {
 					// No geometry can intersect both: an empty box that
 					// intersects nothing.
-					return orbgeo.Bound{Min: orbgeo.Point{1, 1}, Max: orbgeo.Point{-1, -1}}, true
+					return orb.Bound{Min: orb.Point{1, 1}, Max: orb.Point{-1, -1}}, true
 				}
 			}
 		}
 		return out, found
 	case *orNode:
-		var out orbgeo.Bound
+		var out orb.Bound
 		for i, k := range n.kids {
 			b, ok := bound(k)
 			if !ok {
-				return orbgeo.Bound{}, false
+				return orb.Bound{}, false
 			}
 			if i == 0 {
 				out = b
@@ -578,7 +578,7 @@ func bound(n node) (orbgeo.Bound, bool) {
 		return out, len(n.kids) > 0
 	case *spatialNode:
 		if n.op != "S_INTERSECTS" {
-			return orbgeo.Bound{}, false
+			return orb.Bound{}, false
 		}
 		if n.args[0].prop != "" && n.args[1].g != nil {
 			return n.args[1].g.Bound(), true
@@ -587,5 +587,5 @@ func bound(n node) (orbgeo.Bound, bool) {
 			return n.args[0].g.Bound(), true
 		}
 	}
-	return orbgeo.Bound{}, false
+	return orb.Bound{}, false
 }

@@ -22,7 +22,7 @@ import (
 	"fmt"
 	"slices"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo"
 )
@@ -125,15 +125,15 @@ func (e *Expr) SpatialProperties() []string {
 // intersects, and false when the expression does not restrict geometry that
 // way (for example under NOT or OR with a non-spatial branch). Callers use it
 // to pre-select candidates from a spatial index.
-func (e *Expr) Bound() (orbgeo.Bound, bool) { return bound(e.root) }
+func (e *Expr) Bound() (orb.Bound, bool) { return bound(e.root) }
 
 // Transform returns a copy of the expression whose geometry literals have
 // every point replaced by fn's result; fn's first error is returned. It
 // converts literals given in another CRS (filter-crs) to WGS84 lon/lat.
-func (e *Expr) Transform(fn func(orbgeo.Point) (orbgeo.Point, error)) (*Expr, error) {
+func (e *Expr) Transform(fn func(orb.Point) (orb.Point, error)) (*Expr, error) {
 	var err error
-	root := mapNode(e.root, func(g orbgeo.Geometry) orbgeo.Geometry {
-		return geo.ConvertGeometry(g, func(p orbgeo.Point) orbgeo.Point {
+	root := mapNode(e.root, func(g orb.Geometry) orb.Geometry {
+		return geo.ConvertGeometry(g, func(p orb.Point) orb.Point {
 			if err != nil {
 				return p
 			}

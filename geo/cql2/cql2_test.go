@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo"
 	"beibeimap/geo/cql2"
@@ -17,7 +17,7 @@ var square = &geo.Feature{
 		"name": "北碚区", "name_en": "Beibei", "code": "500109", "pop": 812000.0,
 		"capital": true, "valid_from": "2026-01-25", "note": nil,
 	},
-	Geometry: orbgeo.Polygon{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}},
+	Geometry: orb.Polygon{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}},
 }
 
 func TestMatch(t *testing.T) {
@@ -178,12 +178,12 @@ func TestBoundAndTransform(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	swapped, err := e.Transform(func(p orbgeo.Point) (orbgeo.Point, error) { return orbgeo.Point{p[1], p[0]}, nil })
+	swapped, err := e.Transform(func(p orb.Point) (orb.Point, error) { return orb.Point{p[1], p[0]}, nil })
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, ok := swapped.Bound()
-	if !ok || b.Min != (orbgeo.Point{106, 29}) {
+	if !ok || b.Min != (orb.Point{106, 29}) {
 		t.Errorf("Bound %v %v", b, ok)
 	}
 	if _, ok := mustParse(t, "NOT S_INTERSECTS(geom, POINT(1 1))").Bound(); ok {

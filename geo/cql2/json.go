@@ -8,7 +8,7 @@ import (
 	"math"
 	"strings"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
 
@@ -270,12 +270,12 @@ func jsonGeomArg(v any) (geomArg, error) {
 
 // checkGeometry applies the rules ParseText applies to WKT literals:
 // finite coordinates, lines of two points, closed rings of four.
-func checkGeometry(g orbgeo.Geometry, depth int) error {
+func checkGeometry(g orb.Geometry, depth int) error {
 	if depth > MaxDepth {
 		return jsonErr("geometry nested deeper than %d levels", MaxDepth)
 	}
 	bad := false
-	geo.ConvertGeometry(g, func(p orbgeo.Point) orbgeo.Point {
+	geo.ConvertGeometry(g, func(p orb.Point) orb.Point {
 		if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
 			bad = true
 		}
@@ -285,17 +285,17 @@ func checkGeometry(g orbgeo.Geometry, depth int) error {
 		return jsonErr("geometry coordinates must be finite")
 	}
 	switch g := g.(type) {
-	case orbgeo.LineString:
+	case orb.LineString:
 		if len(g) < 2 {
 			return jsonErr("a line string needs at least two points")
 		}
-	case orbgeo.MultiLineString:
+	case orb.MultiLineString:
 		for _, l := range g {
 			if err := checkGeometry(l, depth+1); err != nil {
 				return err
 			}
 		}
-	case orbgeo.Polygon:
+	case orb.Polygon:
 		if len(g) == 0 {
 			return jsonErr("a polygon needs a ring")
 		}
@@ -304,17 +304,17 @@ func checkGeometry(g orbgeo.Geometry, depth int) error {
 				return err
 			}
 		}
-	case orbgeo.MultiPolygon:
+	case orb.MultiPolygon:
 		for _, p := range g {
 			if err := checkGeometry(p, depth+1); err != nil {
 				return err
 			}
 		}
-	case orbgeo.MultiPoint:
+	case orb.MultiPoint:
 		if len(g) == 0 {
 			return jsonErr("empty geometries are not supported")
 		}
-	case orbgeo.Collection:
+	case orb.Collection:
 		if len(g) == 0 {
 			return jsonErr("empty geometries are not supported")
 		}

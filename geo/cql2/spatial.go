@@ -3,14 +3,14 @@ package cql2
 import (
 	"strconv"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 	orbwkt "github.com/paulmach/orb/encoding/wkt"
 )
 
 // wkt appends g as CQL2 text: WKT (orb's encoder) for a geometry, BBOX for
 // a Bound.
-func wkt(b []byte, g orbgeo.Geometry) []byte {
-	bb, ok := g.(orbgeo.Bound)
+func wkt(b []byte, g orb.Geometry) []byte {
+	bb, ok := g.(orb.Bound)
 	if !ok {
 		return append(b, orbwkt.Marshal(g)...)
 	}

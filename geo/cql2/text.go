@@ -8,7 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	orbgeo "github.com/paulmach/orb"
+	"github.com/paulmach/orb"
 
 	"beibeimap/geo"
 )
@@ -524,7 +524,7 @@ func (p *parser) spatial(op string) (node, error) {
 }
 
 // geometry parses a WKT geometry literal or BBOX(...).
-func (p *parser) geometry() (orbgeo.Geometry, error) {
+func (p *parser) geometry() (orb.Geometry, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
@@ -555,7 +555,7 @@ func (p *parser) geometry() (orbgeo.Geometry, error) {
 	case "POLYGON":
 		return p.polygon()
 	case "MULTIPOINT":
-		var mp orbgeo.MultiPoint
+		var mp orb.MultiPoint
 		err := p.list(func() error {
 			paren := p.isPunct("(")
 			if paren {
@@ -573,7 +573,7 @@ func (p *parser) geometry() (orbgeo.Geometry, error) {
 		})
 		return mp, err
 	case "MULTILINESTRING":
-		var ml orbgeo.MultiLineString
+		var ml orb.MultiLineString
 		err := p.list(func() error {
 			l, err := p.lineString()
 			ml = append(ml, l)
@@ -581,7 +581,7 @@ func (p *parser) geometry() (orbgeo.Geometry, error) {
 		})
 		return ml, err
 	case "MULTIPOLYGON":
-		var mp orbgeo.MultiPolygon
+		var mp orb.MultiPolygon
 		err := p.list(func() error {
 			poly, err := p.polygon()
 			mp = append(mp, poly)
@@ -589,7 +589,7 @@ func (p *parser) geometry() (orbgeo.Geometry, error) {
 		})
 		return mp, err
 	case "GEOMETRYCOLLECTION":
-		var c orbgeo.Collection
+		var c orb.Collection
 		err := p.list(func() error {
 			if t := p.peek(); t.kind != tIdent || !geomKeywords[strings.ToUpper(t.s)] || strings.EqualFold(t.s, "BBOX") {
 				return errAt(t.pos, "expected a geometry, found %s", describe(t))
@@ -619,7 +619,7 @@ func (p *parser) list(item func() error) error {
 	}
 }
 
-func (p *parser) coord() (orbgeo.Point, error) {
+func (p *parser) coord() (orb.Point, error) {
 	var v [3]float64
 	n := 0
 	for n < 3 {
@@ -638,19 +638,19 @@ func (p *parser) coord() (orbgeo.Point, error) {
 		p.next()
 		f, err := parseNumber(t)
 		if err != nil {
-			return orbgeo.Point{}, err
+			return orb.Point{}, err
 		}
 		v[n] = sgn * f
 		n++
 	}
 	if n < 2 {
-		return orbgeo.Point{}, errAt(p.peek().pos, "expected a coordinate of two or three numbers, found %s", describe(p.peek()))
+		return orb.Point{}, errAt(p.peek().pos, "expected a coordinate of two or three numbers, found %s", describe(p.peek()))
 	}
-	return orbgeo.Point{v[0], v[1]}, nil
+	return orb.Point{v[0], v[1]}, nil
 }
 
-func (p *parser) points() ([]orbgeo.Point, error) {
-	var pts []orbgeo.Point
+func (p *parser) points() ([]orb.Point, error) {
+	var pts []orb.Point
 	err := p.list(func() error {
 		pt, err := p.coord()
 		pts = append(pts, pt)
@@ -659,7 +659,7 @@ func (p *parser) points() ([]orbgeo.Point, error) {
 	return pts, err
 }
 
-func (p *parser) lineString() (orbgeo.LineString, error) {
+func (p *parser) lineString() (orb.LineString, error) {
 	pos := p.peek().pos
 	pts, err := p.points()
 	if err != nil {
@@ -668,11 +668,11 @@ func (p *parser) lineString() (orbgeo.LineString, error) {
 	if len(pts) < 2 {
 		return nil, errAt(pos, "a line string needs at least two points")
 	}
-	return orbgeo.LineString(pts), nil
+	return orb.LineString(pts), nil
 }
 
-func (p *parser) polygon() (orbgeo.Polygon, error) {
-	var poly orbgeo.Polygon
+func (p *parser) polygon() (orb.Polygon, error) {
+	var poly orb.Polygon
 	err := p.list(func() error {
 		pos := p.peek().pos
 		pts, err := p.points()
@@ -682,13 +682,13 @@ func (p *parser) polygon() (orbgeo.Polygon, error) {
 		if err := checkRing(pts); err != nil {
 			return errAt(pos, "%s", err.(*Error).Msg)
 		}
-		poly = append(poly, orbgeo.Ring(pts))
+		poly = append(poly, orb.Ring(pts))
 		return nil
 	})
 	return poly, err
 }
 
-func checkRing(pts []orbgeo.Point) error {
+func checkRing(pts []orb.Point) error {
 	if len(pts) < 4 {
 		return &Error{Pos: -1, Msg: "a polygon ring needs at least four points"}
 	}
@@ -698,7 +698,7 @@ func checkRing(pts []orbgeo.Point) error {
 	return nil
 }
 
-func (p *parser) bbox() (orbgeo.Geometry, error) {
+func (p *parser) bbox() (orb.Geometry, error) {
 	pos := p.peek().pos
 	var v []float64
 	err := p.list(func() error {
@@ -728,16 +728,16 @@ func (p *parser) bbox() (orbgeo.Geometry, error) {
 }
 
 // bboxOf turns 4 or 6 numbers (with heights dropped) into a Bound.
-func bboxOf(v []float64) (orbgeo.Bound, error) {
+func bboxOf(v []float64) (orb.Bound, error) {
 	switch len(v) {
 	case 4:
 	case 6:
 		v = []float64{v[0], v[1], v[3], v[4]}
 	default:
-		return orbgeo.Bound{}, &Error{Pos: -1, Msg: "BBOX needs 4 or 6 numbers"}
+		return orb.Bound{}, &Error{Pos: -1, Msg: "BBOX needs 4 or 6 numbers"}
 	}
 	if v[0] > v[2] || v[1] > v[3] {
-		return orbgeo.Bound{}, &Error{Pos: -1, Msg: "BBOX minimum exceeds maximum (boxes across the antimeridian are not supported)"}
+		return orb.Bound{}, &Error{Pos: -1, Msg: "BBOX minimum exceeds maximum (boxes across the antimeridian are not supported)"}
 	}
-	return orbgeo.Bound{Min: orbgeo.Point{v[0], v[1]}, Max: orbgeo.Point{v[2], v[3]}}, nil
+	return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
 }
