@@ -1,6 +1,7 @@
 package tiles_test
 
 import (
+	"beibeimap/data/clienttest"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -17,21 +18,6 @@ import (
 	"beibeimap/data"
 	"beibeimap/tiles"
 )
-
-// requireTool returns the path of an outside program, or ends the test:
-// with BEIBEIMAP_REQUIRE_CLIENTS=1 (make test) a missing one is a failure.
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	if os.Getenv("BEIBEIMAP_REQUIRE_CLIENTS") == "1" {
-		t.Fatalf("%s is required (BEIBEIMAP_REQUIRE_CLIENTS=1) but missing: %v", name, err)
-	}
-	t.Skipf("%s not installed; set BEIBEIMAP_REQUIRE_CLIENTS=1 to make this a failure", name)
-	return ""
-}
 
 // sampleTile is one tile of the outside checks and the date it is drawn for.
 type sampleTile struct {
@@ -117,7 +103,7 @@ func reportProblems(t *testing.T, who string, problems []string) {
 // of the spec's authors (@mapbox/vector-tile + pbf, through
 // web/e2e/tiles-mvt-check.mjs) and fails on any breach of MVT 2.1 it finds.
 func TestTilesReferenceDecoder(t *testing.T) {
-	node := requireTool(t, "node")
+	node := clienttest.Require(t, "node")
 	if _, err := os.Stat(filepath.Join("..", "web", "node_modules", "@mapbox", "vector-tile")); err != nil {
 		t.Fatalf("the reference decoder is not installed: run `make web` first (%v)", err)
 	}
@@ -148,8 +134,8 @@ func TestTilesReferenceDecoder(t *testing.T) {
 // same driver in one process and collects the same messages: one ogrinfo
 // process per tile would take two minutes on this machine.
 func TestTilesGDAL(t *testing.T) {
-	ogrinfo := requireTool(t, "ogrinfo")
-	python := requireTool(t, "/usr/bin/python3")
+	ogrinfo := clienttest.Require(t, "ogrinfo")
+	python := clienttest.Require(t, "/usr/bin/python3")
 	dir := t.TempDir()
 	paths := writeSample(t, dir)
 

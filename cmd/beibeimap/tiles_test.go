@@ -1,6 +1,7 @@
 package main
 
 import (
+	"beibeimap/data/clienttest"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -173,7 +174,7 @@ func sameAsServer(t *testing.T, archived map[maptile.Tile][]byte) {
 // stderr, and with QGIS as a vector tile layer styled by /tiles/style.json,
 // which must fill each polygon layer's pixels over Beibei.
 func TestTilesExportMBTilesClients(t *testing.T) {
-	ogrinfo := requireClient(t, "ogrinfo")
+	ogrinfo := clienttest.Require(t, "ogrinfo")
 	file := exportFor(t, t.TempDir(), "mbtiles", 10)
 	ts, snap := tileServer(t)
 
@@ -220,7 +221,7 @@ func TestTilesExportMBTilesClients(t *testing.T) {
 		}
 	}
 
-	python := requireClient(t, "/usr/bin/python3")
+	python := clienttest.Require(t, "/usr/bin/python3")
 	a, b := geo.WebMercator.FromWGS84(orb.Point{106.3, 29.7}), geo.WebMercator.FromWGS84(orb.Point{106.9, 30.1})
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
 	q := exec.Command(python, "-u", filepath.Join("..", "..", "server", "testdata", "qgis_tiles.py"), ts.URL, f(a[0]), f(a[1]), f(b[0]), f(b[1]), file)
@@ -247,19 +248,4 @@ func TestTilesExportMBTilesClients(t *testing.T) {
 		}
 	}
 	t.Logf("QGIS fill pixels from the MBTiles: %v", o.FillPixels)
-}
-
-// requireClient returns the path of a client program, or ends the test:
-// with BEIBEIMAP_REQUIRE_CLIENTS=1 (make test) a missing one is a failure.
-func requireClient(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	if os.Getenv("BEIBEIMAP_REQUIRE_CLIENTS") == "1" {
-		t.Fatalf("%s is required (BEIBEIMAP_REQUIRE_CLIENTS=1) but missing: %v", name, err)
-	}
-	t.Skipf("%s not installed; set BEIBEIMAP_REQUIRE_CLIENTS=1 to make this a failure", name)
-	return ""
 }

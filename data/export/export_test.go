@@ -1,11 +1,11 @@
 package export_test
 
 import (
+	"beibeimap/data/clienttest"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,32 +14,6 @@ import (
 	"beibeimap/data"
 	"beibeimap/data/export"
 )
-
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	if os.Getenv("BEIBEIMAP_REQUIRE_CLIENTS") == "1" {
-		t.Fatalf("%s is required (BEIBEIMAP_REQUIRE_CLIENTS=1) but missing: %v", name, err)
-	}
-	t.Skipf("%s not installed (apt-get install gdal-bin)", name)
-	return ""
-}
-
-// gdal runs a GDAL program; an error or a warning on stderr fails.
-func gdal(t *testing.T, name string, args ...string) []byte {
-	t.Helper()
-	cmd := exec.Command(requireTool(t, name), args...)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil || stderr.Len() > 0 {
-		t.Fatalf("%s %s: %v\nstderr: %s", name, strings.Join(args, " "), err, stderr.String())
-	}
-	return out
-}
 
 type gdalFeatures struct {
 	Features []struct {
@@ -54,7 +28,7 @@ type gdalFeatures struct {
 // and reads both with GDAL: the same number of features, the ids, names
 // and every property text of the CSV, and the geometry types.
 func TestGDALReadsKMLAndCSV(t *testing.T) {
-	requireTool(t, "ogr2ogr")
+	clienttest.Require(t, "ogr2ogr")
 	cols, err := data.Load(data.Default())
 	if err != nil {
 		t.Fatal(err)
@@ -68,15 +42,15 @@ func TestGDALReadsKMLAndCSV(t *testing.T) {
 			}
 			kmlPath := filepath.Join(dir, c.ID+".kml")
 			os.WriteFile(kmlPath, kb.Bytes(), 0o644)
-			if list := string(gdal(t, "ogrinfo", "-ro", "-q", kmlPath)); strings.TrimSpace(list) != "1: "+c.ID {
+			if list := string(clienttest.Run(t, "ogrinfo", "-ro", "-q", kmlPath)); strings.TrimSpace(list) != "1: "+c.ID {
 				t.Errorf("KML layers %q, want the one layer %s", list, c.ID)
 			}
-			info := string(gdal(t, "ogrinfo", "-ro", "-so", "-al", kmlPath))
+			info := string(clienttest.Run(t, "ogrinfo", "-ro", "-so", "-al", kmlPath))
 			if m := regexp.MustCompile(`Feature Count: (\d+)`).FindStringSubmatch(info); m == nil || m[1] != fmt.Sprint(len(c.Features)) {
 				t.Errorf("KML: feature count %v, want %d\n%s", m, len(c.Features), info)
 			}
 			var kf gdalFeatures
-			if err := json.Unmarshal(gdal(t, "ogr2ogr", "-f", "GeoJSON", "/vsistdout/", kmlPath), &kf); err != nil {
+			if err := json.Unmarshal(clienttest.Run(t, "ogr2ogr", "-f", "GeoJSON", "/vsistdout/", kmlPath), &kf); err != nil {
 				t.Fatal(err)
 			}
 			if len(kf.Features) != len(c.Features) {
@@ -105,7 +79,7 @@ func TestGDALReadsKMLAndCSV(t *testing.T) {
 				os.WriteFile(csvPath, cb.Bytes(), 0o644)
 				open := []string{"-oo", "GEOM_POSSIBLE_NAMES=wkt", "-oo", "KEEP_GEOM_COLUMNS=NO"}
 				var cf gdalFeatures
-				if err := json.Unmarshal(gdal(t, "ogr2ogr", append(append([]string{"-f", "GeoJSON"}, open...), "/vsistdout/", csvPath)...), &cf); err != nil {
+				if err := json.Unmarshal(clienttest.Run(t, "ogr2ogr", append(append([]string{"-f", "GeoJSON"}, open...), "/vsistdout/", csvPath)...), &cf); err != nil {
 					t.Fatal(err)
 				}
 				if len(cf.Features) != len(c.Features) {
@@ -142,7 +116,7 @@ func TestGDALReadsKMLAndCSV(t *testing.T) {
 // TestEmptyKMLHasItsLayer: a download that matches nothing still opens as
 // the collection's layer, with no feature.
 func TestEmptyKMLHasItsLayer(t *testing.T) {
-	requireTool(t, "ogrinfo")
+	clienttest.Require(t, "ogrinfo")
 	cols, err := data.Load(data.Default())
 	if err != nil {
 		t.Fatal(err)
@@ -153,7 +127,7 @@ func TestEmptyKMLHasItsLayer(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "empty.kml")
 	os.WriteFile(path, b.Bytes(), 0o644)
-	info := string(gdal(t, "ogrinfo", "-ro", "-so", path, cols[0].ID))
+	info := string(clienttest.Run(t, "ogrinfo", "-ro", "-so", path, cols[0].ID))
 	if !strings.Contains(info, "Feature Count: 0") {
 		t.Errorf("empty KML:\n%s", info)
 	}

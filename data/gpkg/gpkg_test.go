@@ -1,6 +1,7 @@
 package gpkg_test
 
 import (
+	"beibeimap/data/clienttest"
 	"context"
 	"encoding/json"
 	"os"
@@ -18,21 +19,6 @@ import (
 	"beibeimap/data/gpkg"
 	"beibeimap/geo"
 )
-
-// requireTool returns the path of a client program, or ends the test (a
-// failure when BEIBEIMAP_REQUIRE_CLIENTS=1, as in make test).
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	if os.Getenv("BEIBEIMAP_REQUIRE_CLIENTS") == "1" {
-		t.Fatalf("%s is required (BEIBEIMAP_REQUIRE_CLIENTS=1) but missing: %v", name, err)
-	}
-	t.Skipf("%s not installed (apt-get install gdal-bin python3-gdal)", name)
-	return ""
-}
 
 // layers returns every default collection as a layer.
 func layers(t testing.TB) []gpkg.Layer {
@@ -60,26 +46,12 @@ func writeDefault(t *testing.T) (string, []gpkg.Layer) {
 	return path, ls
 }
 
-// gdal runs a GDAL program and fails on an error or anything on stderr
-// (GDAL's warnings).
-func gdal(t *testing.T, name string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil || stderr.Len() > 0 {
-		t.Fatalf("%s %s: %v\nstderr: %s", name, strings.Join(args, " "), err, stderr.String())
-	}
-	return string(out)
-}
-
 func TestWriteOpensInGDAL(t *testing.T) {
-	ogrinfo := requireTool(t, "ogrinfo")
+	ogrinfo := clienttest.Require(t, "ogrinfo")
 	path, ls := writeDefault(t)
 	for _, l := range ls {
 		t.Run(l.Collection.ID, func(t *testing.T) {
-			out := gdal(t, ogrinfo, "-ro", "-so", path, l.Collection.ID)
+			out := string(clienttest.Run(t, ogrinfo, "-ro", "-so", path, l.Collection.ID))
 			if m := regexp.MustCompile(`Feature Count: (\d+)`).FindStringSubmatch(out); m == nil || m[1] != strconv.Itoa(len(l.Features)) {
 				t.Errorf("feature count %v, want %d\n%s", m, len(l.Features), out)
 			}
@@ -95,14 +67,14 @@ func TestWriteOpensInGDAL(t *testing.T) {
 					t.Errorf("no field %q:\n%s", f, out)
 				}
 			}
-			sql := gdal(t, ogrinfo, "-ro", "-q", path, "-sql", "SELECT HasSpatialIndex('"+l.Collection.ID+"', 'geom')", "-dialect", "SQLite")
+			sql := string(clienttest.Run(t, ogrinfo, "-ro", "-q", path, "-sql", "SELECT HasSpatialIndex('"+l.Collection.ID+"', 'geom')", "-dialect", "SQLite"))
 			if !strings.Contains(sql, "HasSpatialIndex (Integer) = 1") {
 				t.Errorf("HasSpatialIndex is not 1:\n%s", sql)
 			}
 		})
 	}
 	t.Run("values in Chinese", func(t *testing.T) {
-		out := gdal(t, ogrinfo, "-ro", "-q", path, "districts", "-where", "id = '500109-2026'")
+		out := string(clienttest.Run(t, ogrinfo, "-ro", "-q", path, "districts", "-where", "id = '500109-2026'"))
 		for _, want := range []string{"name (String) = 北碚区", "valid_from (Date) = 2026/01/25", "valid_to (Date) = (null)"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("no %q in\n%s", want, out)
@@ -110,7 +82,7 @@ func TestWriteOpensInGDAL(t *testing.T) {
 		}
 	})
 	t.Run("metadata names the licences", func(t *testing.T) {
-		out := gdal(t, ogrinfo, "-ro", "-q", path, "-sql", "SELECT metadata FROM gpkg_metadata WHERE mime_type = 'text/plain'")
+		out := string(clienttest.Run(t, ogrinfo, "-ro", "-q", path, "-sql", "SELECT metadata FROM gpkg_metadata WHERE mime_type = 'text/plain'"))
 		if !strings.Contains(out, "CC BY 4.0") || !strings.Contains(out, "GeoNames") {
 			t.Errorf("GeoPackage metadata does not name GeoNames CC BY 4.0:\n%s", out)
 		}
@@ -118,7 +90,7 @@ func TestWriteOpensInGDAL(t *testing.T) {
 }
 
 func TestWriteValidates(t *testing.T) {
-	py := requireTool(t, "/usr/bin/python3")
+	py := clienttest.Require(t, "/usr/bin/python3")
 	script := "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"
 	if _, err := os.Stat(script); err != nil {
 		if os.Getenv("BEIBEIMAP_REQUIRE_CLIENTS") == "1" {
@@ -154,12 +126,12 @@ func TestWriteValidates(t *testing.T) {
 // TestEmptyGeometryAsGDAL compares the encoding of an empty MultiPolygon
 // with the one GDAL's GPKG driver writes.
 func TestEmptyGeometryAsGDAL(t *testing.T) {
-	ogr2ogr := requireTool(t, "ogr2ogr")
+	ogr2ogr := clienttest.Require(t, "ogr2ogr")
 	dir := t.TempDir()
 	src := filepath.Join(dir, "e.geojson")
 	os.WriteFile(src, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","id":"e","properties":{},"geometry":{"type":"MultiPolygon","coordinates":[]}}]}`), 0o644)
 	theirs := filepath.Join(dir, "gdal.gpkg")
-	gdal(t, ogr2ogr, "-f", "GPKG", theirs, src, "-nln", "e")
+	clienttest.Run(t, ogr2ogr, "-f", "GPKG", theirs, src, "-nln", "e")
 	ours := filepath.Join(dir, "ours.gpkg")
 	c := &geo.Collection{ID: "e", Features: []*geo.Feature{{ID: "e", Collection: "e", Geometry: orb.MultiPolygon{}, Properties: map[string]any{}}}}
 	if err := gpkg.Write(context.Background(), ours, []gpkg.Layer{{Collection: c, Features: c.Features}}, gpkg.Options{}); err != nil {
@@ -167,7 +139,7 @@ func TestEmptyGeometryAsGDAL(t *testing.T) {
 	}
 	blob := func(path string) string {
 		t.Helper()
-		out := gdal(t, requireTool(t, "ogrinfo"), "-ro", "-q", path, "-sql", "SELECT hex(geom) AS g FROM e")
+		out := string(clienttest.Run(t, clienttest.Require(t, "ogrinfo"), "-ro", "-q", path, "-sql", "SELECT hex(geom) AS g FROM e"))
 		return regexp.MustCompile(`g \(String\) = (\w+)`).FindString(out)
 	}
 	if a, b := blob(theirs), blob(ours); a != b || !strings.Contains(a, "47500011") {

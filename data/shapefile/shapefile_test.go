@@ -2,12 +2,12 @@ package shapefile_test
 
 import (
 	"archive/zip"
+	"beibeimap/data/clienttest"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -18,39 +18,12 @@ import (
 	"beibeimap/data/shapefile"
 )
 
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	if os.Getenv("BEIBEIMAP_REQUIRE_CLIENTS") == "1" {
-		t.Fatalf("%s is required (BEIBEIMAP_REQUIRE_CLIENTS=1) but missing: %v", name, err)
-	}
-	t.Skipf("%s not installed (apt-get install gdal-bin)", name)
-	return ""
-}
-
-// gdal runs a GDAL program; an error or any output on stderr (a warning)
-// fails the test.
-func gdal(t *testing.T, name string, args ...string) []byte {
-	t.Helper()
-	cmd := exec.Command(requireTool(t, name), args...)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil || stderr.Len() > 0 {
-		t.Fatalf("%s %s: %v\nstderr: %s", name, strings.Join(args, " "), err, stderr.String())
-	}
-	return out
-}
-
 // TestGDALReadsEveryValue writes every default collection as a zipped
 // shapefile and reads it back with GDAL: feature count, geometry type,
 // WGS 84, and every property value (through the fields table) equal to the
 // data, Chinese text included, or, for a value cut to 254 bytes, its start.
 func TestGDALReadsEveryValue(t *testing.T) {
-	requireTool(t, "ogrinfo")
+	clienttest.Require(t, "ogrinfo")
 	cols, err := data.Load(data.Default())
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +38,7 @@ func TestGDALReadsEveryValue(t *testing.T) {
 			path := filepath.Join(t.TempDir(), c.ID+".zip")
 			os.WriteFile(path, buf.Bytes(), 0o644)
 			ds := "/vsizip/" + path
-			info := string(gdal(t, "ogrinfo", "-ro", "-so", ds, c.ID))
+			info := string(clienttest.Run(t, "ogrinfo", "-ro", "-so", ds, c.ID))
 			if m := regexp.MustCompile(`Feature Count: (\d+)`).FindStringSubmatch(info); m == nil || m[1] != fmt.Sprint(len(c.Features)) {
 				t.Errorf("feature count %v, want %d", m, len(c.Features))
 			}
@@ -113,7 +86,7 @@ func TestGDALReadsEveryValue(t *testing.T) {
 					} `json:"geometry"`
 				} `json:"features"`
 			}
-			if err := json.Unmarshal(gdal(t, "ogr2ogr", "-f", "GeoJSON", "/vsistdout/", ds, c.ID), &fc); err != nil {
+			if err := json.Unmarshal(clienttest.Run(t, "ogr2ogr", "-f", "GeoJSON", "/vsistdout/", ds, c.ID), &fc); err != nil {
 				t.Fatal(err)
 			}
 			if len(fc.Features) != len(c.Features) {
