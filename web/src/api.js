@@ -43,3 +43,7 @@ export const lookupPoint = (lat, lon, date) => fetchJSON(`../lookup?lon=${lon.to
 
 // lookupAddress asks /lookup for the address or place name q on date.
 export const lookupAddress = (q, date) => fetchJSON(`../lookup?address=${encodeURIComponent(q)}&date=${date}`);
+
+// suggest asks /geocode/suggest for up to limit names that q reads as or
+// begins: [{name, code?, precision, path, score}], best first.
+export const suggest = (q, limit, signal) => fetchJSON(`../geocode/suggest?q=${encodeURIComponent(q)}&limit=${limit}`, { signal });

@@ -399,18 +399,6 @@ export function storyBounds() {
   return b;
 }
 
-// placeNames are the names of the districts, townships and seats drawn, for
-// the search's suggestions.
-export function placeNames() {
-  const seen = new Set();
-  for (const id of ['districts', 'townships', 'seats']) {
-    for (const f of features(id)) {
-      for (const v of [f.properties?.name, f.properties?.name_en]) if (v) seen.add(v);
-    }
-  }
-  return [...seen];
-}
-
 // legendItems lists the swatches of layer id's legend: {colour, label, cls}.
 export function legendItems(id, valueName) {
   const sw = (colour, label, cls = '') => ({ colour, label, cls });

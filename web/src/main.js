@@ -11,6 +11,7 @@
 //   panel.js     the lookup panel and search
 //   popups.js    the popups of features, in words
 //   batch.js     the spreadsheet (CSV) lookup
+//   suggest.js   the search box's suggestions (a combobox)
 //   i18n.js      every text in both languages
 //
 // Nothing is fetched from another host (the server's Content-Security-
@@ -27,6 +28,7 @@ import { initLayerList, renderLayerList, renderLegend } from './legend.js';
 import { initPanel, lookupPoint, search, repeat, relocalize, showMessage } from './panel.js';
 import { popupHTML } from './popups.js';
 import { initBatch, relocalizeBatch } from './batch.js';
+import { initSuggest, relocalizeSuggest } from './suggest.js';
 import { wgs84ToGcj02 } from './gcj02.js';
 
 performance.mark('app:start');
@@ -129,13 +131,6 @@ function fitStory(id) {
   if (b) map.fitBounds(b, { padding: [12, 12], animate: false });
 }
 
-function fillPlaces() {
-  document.getElementById('places').innerHTML = layers
-    .placeNames()
-    .map((v) => `<option value="${esc(v)}"></option>`)
-    .join('');
-}
-
 // drawAll draws every layer of the current date, then says so in the
 // status line and on html[data-ready].
 async function drawAll() {
@@ -148,7 +143,6 @@ async function drawAll() {
   if (!r) return;
   if (r.failed.length) setStatus('loadFailed', r);
   else setStatus('drawn', r);
-  fillPlaces();
   document.documentElement.dataset.ready = '1';
   performance.mark('draw:all');
 }
@@ -187,6 +181,7 @@ function applyLanguage() {
   renderStatus();
   renderSources();
   relocalizeBatch();
+  relocalizeSuggest();
   document.documentElement.dataset.lang = state.lang;
 }
 
@@ -300,6 +295,7 @@ async function start() {
   initPanel(map, writeHash);
   initLayerList(writeHash);
   initBatch();
+  initSuggest();
   wire();
   // On a phone the layer list starts closed so that the map and the answer
   // get the screen.
