@@ -102,3 +102,38 @@ func TestLoadSnapshotUserLayerGenericOnly(t *testing.T) {
 		t.Errorf("user layer: %v", err)
 	}
 }
+
+// BenchmarkLoadSchema measures what the schema check adds to a load of the
+// embedded layers: "schema" is ValidateSchema alone, "index" is
+// geo.NewSnapshot and "snapshot" is data.NewSnapshot (both), as every
+// start-up and reload runs them; compare them in one run.
+func BenchmarkLoadSchema(b *testing.B) {
+	cols, err := data.Load(data.Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("schema", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := data.ValidateSchema(cols); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("index", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := geo.NewSnapshot(cols); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("snapshot", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := data.NewSnapshot(cols); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
