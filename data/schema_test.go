@@ -1,14 +1,18 @@
 package data_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"maps"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"beibeimap/data"
+	"beibeimap/data/gpkg"
 	"beibeimap/geo"
 )
 
@@ -136,4 +140,31 @@ func BenchmarkLoadSchema(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestGeoPackageAppliesSchema: a GeoPackage holding the default layers, one
+// township without district_before, is refused as the folder would be.
+func TestGeoPackageAppliesSchema(t *testing.T) {
+	cols, err := data.Load(data.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var layers []gpkg.Layer
+	for _, c := range cols {
+		if c.ID == geo.TownshipsID {
+			f := *c.Features[0]
+			f.Properties = maps.Clone(f.Properties)
+			delete(f.Properties, "district_before")
+			c.Features = append([]*geo.Feature{&f}, c.Features[1:]...)
+		}
+		layers = append(layers, gpkg.Layer{Collection: c, Features: c.Features})
+	}
+	path := filepath.Join(t.TempDir(), "bad.gpkg")
+	if err := gpkg.Write(context.Background(), path, layers, gpkg.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = data.LoadSnapshot(data.GeoPackageFS(path))
+	if !errors.Is(err, geo.ErrInvalid) || !strings.Contains(err.Error(), "townships/") || !strings.Contains(err.Error(), "required properties missing or empty: district_before") {
+		t.Errorf("error %v, want ErrInvalid naming townships/… and district_before", err)
+	}
 }
