@@ -103,13 +103,30 @@ func Load(fsys fs.FS) ([]*geo.Collection, error) {
 }
 
 // LoadSnapshot loads the layers of fsys (see Load) and indexes them in a
-// geo.Snapshot. Errors wrap geo.ErrInvalid.
+// geo.Snapshot, refusing what geo.NewSnapshot refuses (invalid geometry,
+// duplicate ids, inverted validity intervals) and then any default layer
+// that breaks its Schema (ValidateSchema). Errors wrap geo.ErrInvalid.
 func LoadSnapshot(fsys fs.FS) (*geo.Snapshot, error) {
 	cols, err := Load(fsys)
 	if err != nil {
 		return nil, err
 	}
-	return geo.NewSnapshot(cols)
+	return NewSnapshot(cols)
+}
+
+// NewSnapshot is geo.NewSnapshot followed by ValidateSchema: the one
+// validation of every way data enters the service (a folder, a GeoPackage,
+// PostGIS). Geometry is validated first, so that a broken ring is reported
+// as such even in a layer that wants points. Errors wrap geo.ErrInvalid.
+func NewSnapshot(cols []*geo.Collection) (*geo.Snapshot, error) {
+	snap, err := geo.NewSnapshot(cols)
+	if err != nil {
+		return nil, err
+	}
+	if err := ValidateSchema(cols); err != nil {
+		return nil, err
+	}
+	return snap, nil
 }
 
 func loadFile(fsys fs.FS, name, id string) (*geo.Collection, error) {

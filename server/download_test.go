@@ -138,7 +138,7 @@ func TestDownloadGeoPackageFilters(t *testing.T) {
 
 func TestDownloadBadInput(t *testing.T) {
 	s := server.New(server.Config{Store: storeFromGeoJSON(t, map[string]string{
-		"districts": `{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","properties":{},"geometry":{"type":"Point","coordinates":[106.4,29.8]}}]}`,
+		"districts": `{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","properties":{"code":"500109","name":"A","name_en":"A","source":"test fixture (made up)","accuracy":"schematic","valid_from":null,"valid_to":null},"geometry":{"type":"Polygon","coordinates":[[[106.4,29.8],[106.5,29.8],[106.5,29.9],[106.4,29.8]]]}}]}`,
 		"mixed":     `{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","properties":{},"geometry":{"type":"Point","coordinates":[106.4,29.8]}},{"type":"Feature","id":"b","properties":{},"geometry":{"type":"LineString","coordinates":[[106.4,29.8],[106.5,29.9]]}}]}`,
 	})})
 	tests := []struct {

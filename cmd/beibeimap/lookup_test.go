@@ -19,11 +19,11 @@ import (
 // from 渝北区 to 北碚区 on 2026-01-25 (squares, not real boundaries).
 var lookupLayers = map[string]string{
 	"districts.geojson": `{"type":"FeatureCollection","features":[
-{"type":"Feature","id":"yubei-old","properties":{"code":"500112","name":"渝北区","name_en":"Yubei District","valid_to":"2026-01-24"},"geometry":{"type":"Polygon","coordinates":[[[106.5,29.5],[107,29.5],[107,30],[106.5,30],[106.5,29.5]]]}},
-{"type":"Feature","id":"beibei-new","properties":{"code":"500109","name":"北碚区","name_en":"Beibei District","valid_from":"2026-01-25"},"geometry":{"type":"Polygon","coordinates":[[[106.5,29.8],[107,29.8],[107,30],[106.5,30],[106.5,29.8]]]}},
-{"type":"Feature","id":"liangjiang","properties":{"code":null,"name":"两江新区","name_en":"Liangjiang New Area","valid_from":"2026-01-25"},"geometry":{"type":"Polygon","coordinates":[[[106.5,29.5],[107,29.5],[107,29.8],[106.5,29.8],[106.5,29.5]]]}}]}`,
+{"type":"Feature","id":"yubei-old","properties":{"code":"500112","name":"渝北区","name_en":"Yubei District","valid_to":"2026-01-24","source":"test fixture (made up)","accuracy":"schematic","valid_from":null},"geometry":{"type":"Polygon","coordinates":[[[106.5,29.5],[107,29.5],[107,30],[106.5,30],[106.5,29.5]]]}},
+{"type":"Feature","id":"beibei-new","properties":{"code":"500109","name":"北碚区","name_en":"Beibei District","valid_from":"2026-01-25","source":"test fixture (made up)","accuracy":"schematic","valid_to":null},"geometry":{"type":"Polygon","coordinates":[[[106.5,29.8],[107,29.8],[107,30],[106.5,30],[106.5,29.8]]]}},
+{"type":"Feature","id":"liangjiang","properties":{"code":null,"code_note":"no code published yet","name":"两江新区","name_en":"Liangjiang New Area","valid_from":"2026-01-25","source":"test fixture (made up)","accuracy":"schematic","valid_to":null},"geometry":{"type":"Polygon","coordinates":[[[106.5,29.5],[107,29.5],[107,29.8],[106.5,29.8],[106.5,29.5]]]}}]}`,
 	"townships.geojson": `{"type":"FeatureCollection","features":[
-{"type":"Feature","id":"500112133","properties":{"code":"500112133","name":"统景镇","name_en":"Tongjing Town","district_before":"渝北区","district_after":"北碚区","accuracy":"approximate"},"geometry":{"type":"Polygon","coordinates":[[[106.5,29.8],[107,29.8],[107,30],[106.5,30],[106.5,29.8]]]}}]}`,
+{"type":"Feature","id":"500112133","properties":{"code":"500112133","name":"统景镇","name_en":"Tongjing Town","district_before":"渝北区","district_after":"北碚区","accuracy":"approximate","source":"test fixture (made up)","method":"test fixture"},"geometry":{"type":"Polygon","coordinates":[[[106.5,29.8],[107,29.8],[107,30],[106.5,30],[106.5,29.8]]]}}]}`,
 }
 
 func lookupDir(t *testing.T) string {

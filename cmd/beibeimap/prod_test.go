@@ -112,7 +112,8 @@ type ready struct {
 }
 
 // withFeature returns the layer b with one more feature, whose geometry is
-// the GeoJSON text g.
+// the GeoJSON text g and whose properties are those of b's first feature
+// (so that it follows the layer's schema) named id.
 func withFeature(t *testing.T, b []byte, id, g string) []byte {
 	t.Helper()
 	var fc map[string]any
@@ -123,8 +124,15 @@ func withFeature(t *testing.T, b []byte, id, g string) []byte {
 	if err := json.Unmarshal([]byte(g), &geom); err != nil {
 		t.Fatal(err)
 	}
-	fc["features"] = append(fc["features"].([]any), map[string]any{"type": "Feature", "id": id,
-		"properties": map[string]any{"name": id}, "geometry": geom})
+	feats := fc["features"].([]any)
+	props := map[string]any{}
+	if len(feats) > 0 {
+		for k, v := range feats[0].(map[string]any)["properties"].(map[string]any) {
+			props[k] = v
+		}
+	}
+	props["name"] = id
+	fc["features"] = append(feats, map[string]any{"type": "Feature", "id": id, "properties": props, "geometry": geom})
 	out, err := json.Marshal(fc)
 	if err != nil {
 		t.Fatal(err)

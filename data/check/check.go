@@ -4,9 +4,11 @@
 //
 // The schema checks (loadable files, layer metadata, unique feature ids,
 // required properties, geometry types, the geometry rules of
-// geo.ValidateGeometry that every load applies, consistent validity
-// intervals, references between layers, every seat inside its own
-// township) are pure Go. The topology checks (valid geometry with correctly
+// geo.ValidateGeometry, consistent validity intervals, references between
+// layers, every seat inside its own township) are pure Go. Those of them
+// that concern one feature — the geometry rules, ids, intervals and the
+// default layers' data.Schema — are the ones every load applies
+// (data.NewSnapshot), so a dataset this check fails on them never loads. The topology checks (valid geometry with correctly
 // nested holes and no self-intersections, townships of one district
 // neither overlapping nor leaving gaps) need GEOS and are compiled only
 // with the build tag geos; without it the report says they were skipped.
@@ -90,27 +92,6 @@ type rawLayer struct {
 	Features    []struct {
 		ID json.RawMessage `json:"id"`
 	} `json:"features"`
-}
-
-// schema is the set of rules of one default layer.
-type schema struct {
-	geometry string   // "polygon", "point" or "line"
-	required []string // properties that must be present (null allowed only where listed in nullable)
-	nullable []string
-}
-
-// common properties of every feature of a default layer.
-var commonProps = []string{"name", "name_en", "source", "accuracy"}
-
-// schemas are the rules of the default layers; other layers get only the
-// generic checks.
-var schemas = map[string]schema{
-	geo.DistrictsID:     {"polygon", []string{"code", "valid_from", "valid_to"}, []string{"code", "valid_from", "valid_to"}},
-	geo.TownshipsID:     {"polygon", []string{"code", "district_before", "district_after", "method"}, nil},
-	geo.SeatsID:         {"point", []string{"township"}, nil},
-	geo.PlanningZonesID: {"polygon", []string{"kind", "valid_from"}, nil},
-	geo.ProjectsID:      {"point", []string{"category", "status", "source_text", "location_precision"}, nil},
-	geo.CorridorsID:     {"line", nil, nil},
 }
 
 func (r *report) run(fsys fs.FS) {
@@ -227,49 +208,19 @@ func (r *report) ids(c *geo.Collection, raw *rawLayer) {
 	}
 }
 
+// properties applies the property rules of the default layer's
+// data.Schema, the same ones every load applies.
 func (r *report) properties(c *geo.Collection) {
-	sc, known := schemas[c.ID]
+	sc, known := data.LayerSchema(c.ID)
 	if !known {
 		r.note("%s: not a default layer; only generic checks apply", c.ID)
 		return
 	}
 	bad := 0
-	nullable := map[string]bool{}
-	for _, n := range sc.nullable {
-		nullable[n] = true
-	}
-	required := append(append([]string(nil), commonProps...), sc.required...)
 	for _, f := range c.Features {
-		var missing []string
-		for _, p := range required {
-			v, ok := f.Properties[p]
-			if !ok || (v == nil && !nullable[p]) || v == "" {
-				missing = append(missing, p)
-			}
-		}
-		if len(missing) > 0 {
-			r.fail("%s/%s: required properties missing or empty: %s", c.ID, f.ID, strings.Join(missing, ", "))
+		for _, p := range sc.PropertyProblems(f) {
+			r.fail("%s/%s: %s", c.ID, f.ID, p)
 			bad++
-		}
-		switch a := f.String("accuracy"); a {
-		case "", "surveyed", "approximate", "schematic": // "" is reported as missing
-		default:
-			r.fail("%s/%s: accuracy %q must be surveyed, approximate or schematic", c.ID, f.ID, a)
-			bad++
-		}
-		if c.ID == geo.DistrictsID {
-			if v, ok := f.Properties["code"]; ok && v == nil && f.String("code_note") == "" {
-				r.fail("%s/%s: code is null without a code_note saying why", c.ID, f.ID)
-				bad++
-			}
-		}
-		if c.ID == "projects" {
-			switch f.String("location_precision") {
-			case "site", "township", "district":
-			default:
-				r.fail("%s/%s: location_precision must be site, township or district", c.ID, f.ID)
-				bad++
-			}
 		}
 	}
 	if bad == 0 {
@@ -280,7 +231,7 @@ func (r *report) properties(c *geo.Collection) {
 // isEmpty reports whether the polygonal geometry g has no ring with
 // positions; points and lines are never empty here.
 func isEmpty(g orb.Geometry) bool {
-	return geometryKind(g) == "polygon" && geo.IsEmpty(g)
+	return data.GeometryKind(g) == "polygon" && geo.IsEmpty(g)
 }
 
 // eachRing calls fn for every ring of the polygonal parts of g.
@@ -293,26 +244,16 @@ func eachRing(g orb.Geometry, fn func(orb.Ring)) {
 	})
 }
 
-func geometryKind(g orb.Geometry) string {
-	switch g.(type) {
-	case orb.Polygon, orb.MultiPolygon:
-		return "polygon"
-	case orb.Point, orb.MultiPoint:
-		return "point"
-	case orb.LineString, orb.MultiLineString:
-		return "line"
-	}
-	return g.GeoJSONType()
-}
-
 func (r *report) geometries(c *geo.Collection) {
-	sc, known := schemas[c.ID]
+	sc, known := data.LayerSchema(c.ID)
 	bad := 0
 	for _, f := range c.Features {
-		if known && geometryKind(f.Geometry) != sc.geometry {
-			r.fail("%s/%s: geometry is %s, want %s", c.ID, f.ID, f.Geometry.GeoJSONType(), sc.geometry)
-			bad++
-			continue
+		if known {
+			if p := sc.GeometryProblem(f); p != "" {
+				r.fail("%s/%s: %s", c.ID, f.ID, p)
+				bad++
+				continue
+			}
 		}
 		if err := geo.ValidateGeometry(f.Geometry); err != nil {
 			r.fail("%s/%s: %s", c.ID, f.ID, err.(*geo.GeometryError).Reason)

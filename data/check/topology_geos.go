@@ -13,6 +13,7 @@ import (
 	orbgeo "github.com/paulmach/orb/geo"
 	"github.com/twpayne/go-geos"
 
+	"beibeimap/data"
 	"beibeimap/geo"
 )
 
@@ -31,7 +32,7 @@ func (r *report) topology(cols map[string]*geo.Collection) {
 		bad, n := 0, 0
 		valid[id] = map[*geo.Feature]*geos.Geom{}
 		for _, f := range c.Features {
-			if geometryKind(f.Geometry) != "polygon" || isEmpty(f.Geometry) || !closed(f.Geometry) {
+			if data.GeometryKind(f.Geometry) != "polygon" || isEmpty(f.Geometry) || !closed(f.Geometry) {
 				continue // empty and unclosed geometry is reported by the schema checks
 			}
 			n++

@@ -255,12 +255,13 @@ func unavailable(err error) error {
 	return fmt.Errorf("postgis: %w: %w", geo.ErrUnavailable, err)
 }
 
-// LoadSnapshot is Load followed by geo.NewSnapshot, the same validation
-// and indexing a folder of layers gets (data.LoadSnapshot).
+// LoadSnapshot is Load followed by data.NewSnapshot, the same validation
+// (geometry, ids, intervals, the default layers' schema) and indexing a
+// folder of layers gets (data.LoadSnapshot).
 func LoadSnapshot(ctx context.Context, q Querier) (*geo.Snapshot, error) {
 	cols, err := Load(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	return geo.NewSnapshot(cols)
+	return data.NewSnapshot(cols)
 }
