@@ -12,6 +12,7 @@
 //   popups.js    the popups of features, in words
 //   batch.js     the spreadsheet (CSV) lookup
 //   i18n.js      every text in both languages
+//   tilesmode.js the whole map from a PMTiles archive (?tiles=URL), no service
 //
 // Nothing is fetched from another host (the server's Content-Security-
 // Policy enforces it).
@@ -28,6 +29,7 @@ import { initPanel, lookupPoint, search, repeat, relocalize, showMessage } from 
 import { popupHTML } from './popups.js';
 import { initBatch, relocalizeBatch } from './batch.js';
 import { wgs84ToGcj02 } from './gcj02.js';
+import { tilesURL, startTiles } from './tilesmode.js';
 
 performance.mark('app:start');
 
@@ -283,6 +285,8 @@ function wire() {
 }
 
 async function start() {
+  // ?tiles=URL: a static copy of the map, drawn from the archive alone.
+  if (tilesURL()) return startTiles(map, tilesURL()).catch(() => {});
   // The region's facts and the collections come from config.json: nothing
   // can be drawn or said without them.
   const r = await fetchConfig();

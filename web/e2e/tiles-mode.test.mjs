@@ -1,0 +1,124 @@
+// The map page itself (web/dist) drawing the whole public map from a
+// PMTiles archive given as ?tiles=URL, with no beibeimap process at all:
+// `beibeimap tiles export` writes the archive and exits, a plain static
+// file server (e2e/static-server.mjs, byte ranges) serves web/dist and the
+// archive, and Debian's Chromium opens index.html?tiles=beibei.pmtiles.
+// Each polygon layer must paint its own colour (layers.js, for a district
+// and township with no region facts: #8d8d8d) over a good share of its
+// pane's canvas pixels, the credit of GeoNames (CC BY) must show, and the
+// page must ask nothing of the API (config.json, /lookup, /collections),
+// log no error and ask no other host.
+// Run from web/: node --test e2e/
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { foreign, launch, outputDir, repoRoot, watch, webDir } from './harness.mjs';
+import { staticServer } from './static-server.mjs';
+
+// paneColours counts, in the canvases of the pane of each layer, the
+// painted pixels (alpha > 0) whose colour is the layer's within the error
+// that translucent canvas pixels carry (their RGB is stored premultiplied
+// by alpha, so a faint fill comes back rounded by about 255/alpha).
+function paneColours(colours) {
+  const out = {};
+  for (const [layer, hex] of Object.entries(colours)) {
+    const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    let own = 0;
+    let painted = 0;
+    let total = 0;
+    for (const cv of document.querySelectorAll(`.leaflet-pane[data-layer="${layer}"] canvas`)) {
+      if (!cv.width) continue;
+      const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+      total += d.length / 4;
+      for (let i = 0; i < d.length; i += 4) {
+        const a = d[i + 3];
+        if (!a) continue;
+        painted++;
+        const tol = 255 / a + 3;
+        if (Math.abs(d[i] - want[0]) <= tol && Math.abs(d[i + 1] - want[1]) <= tol && Math.abs(d[i + 2] - want[2]) <= tol) own++;
+      }
+    }
+    out[layer] = { own, painted, total };
+  }
+  return out;
+}
+
+let dir;
+let archive;
+let server;
+let browser;
+
+before(async () => {
+  if (!existsSync(join(webDir, 'dist', 'index.html'))) throw new Error('front end not built: run `make web` first');
+  dir = await mkdtemp(join(tmpdir(), 'beibeimap-tilesmode-'));
+  let bin = process.env.BEIBEIMAP_BIN;
+  if (!bin) {
+    bin = join(dir, 'beibeimap');
+    execFileSync('go', ['build', '-o', bin, './cmd/beibeimap'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+  archive = join(dir, 'beibei.pmtiles');
+  // The export runs to completion: no beibeimap is left running.
+  execFileSync(bin, ['tiles', 'export', '--format', 'pmtiles', '-o', archive, '--maxzoom', '12', '--datetime', '2026-11-29'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  server = await staticServer(join(webDir, 'dist'), { '/beibei.pmtiles': archive });
+  browser = await launch();
+  browser.context.setDefaultTimeout(60_000);
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((r) => (server ? server.close(r) : r()));
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test('the map page draws every polygon layer from ?tiles= on a static server, with no service', async () => {
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const page = await browser.context.newPage();
+  const w = watch(page);
+  await page.goto(`${origin}/index.html?tiles=beibei.pmtiles`);
+  await page.waitForSelector('html[data-ready="1"][data-mode="tiles"]');
+  const colours = { districts: '#8d8d8d', townships: '#8d8d8d' };
+  const counts = await page.evaluate(paneColours, colours);
+  for (const [layer, c] of Object.entries(counts)) {
+    // Well above zero: over 2% of the pane's pixels, and most of what the
+    // layer painted (the rest its outlines: white for townships).
+    assert.ok(c.total > 0, `${layer}: no canvas in its pane`);
+    assert.ok(c.own > 0.02 * c.total, `${layer}: ${c.own} of ${c.total} pixels of its colour ${colours[layer]}, want > 2%`);
+    assert.ok(c.own > 0.6 * c.painted, `${layer}: ${c.own} of the ${c.painted} painted pixels of its colour ${colours[layer]}, want > 60%`);
+  }
+  const layers = await page.evaluate(() => [...document.querySelectorAll('.leaflet-pane[data-layer]')].map((p) => `${p.dataset.layer}:${p.dataset.state}`));
+  for (const id of ['districts', 'townships', 'planning-zones', 'corridors', 'projects', 'seats']) {
+    assert.ok(layers.includes(`${id}:drawn`), `layer ${id} not drawn: ${layers}`);
+  }
+  const credit = await page.textContent('.leaflet-control-attribution');
+  assert.match(credit, /GeoNames.*CC BY/, 'the attribution control');
+  const sources = await page.textContent('#sources-list');
+  assert.match(sources, /GeoNames \(geonames\.org\), CC BY 4\.0/, 'the data sources list');
+  assert.equal(await page.isVisible('#search-form'), false, 'search needs the service: hidden');
+  assert.equal(await page.isVisible('#batch'), false, 'the spreadsheet needs the service: hidden');
+  assert.match(await page.textContent('#panel'), /需要 beibeimap 服务/, 'the panel says what needs the service');
+
+  assert.ok(server.ranges.some((r) => r.startsWith('beibei.pmtiles bytes=')), 'the archive was read with range requests');
+  const api = w.requests.filter((u) => /config\.json|\/lookup|\/collections|\/tiles\//.test(new URL(u).pathname));
+  assert.deepEqual(api, [], 'requests to the API');
+  assert.deepEqual(w.errors, [], 'console errors');
+  assert.deepEqual(foreign(w.requests, origin), [], 'requests to other hosts');
+  await page.screenshot({ path: join(await outputDir(), 'tiles-mode.png') });
+  console.log(`pixels per layer: ${JSON.stringify(counts)}; ${server.ranges.length} range requests`);
+  await page.close();
+});
+
+test('a ?tiles= archive that is missing says so in the status line', async () => {
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const page = await browser.context.newPage();
+  await page.goto(`${origin}/index.html?tiles=missing.pmtiles`);
+  await page.waitForSelector('html[data-ready="1"]');
+  assert.match(await page.textContent('#status'), /无法读取瓦片包 .*missing\.pmtiles/);
+  await page.close();
+});
