@@ -17,36 +17,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { foreign, launch, outputDir, repoRoot, watch, webDir } from './harness.mjs';
+import { foreign, launch, outputDir, repoRoot, webDir } from './harness.mjs';
 import { staticServer } from './static-server.mjs';
-
-// paneColours counts, in the canvases of the pane of each layer, the
-// painted pixels (alpha > 0) whose colour is the layer's within the error
-// that translucent canvas pixels carry (their RGB is stored premultiplied
-// by alpha, so a faint fill comes back rounded by about 255/alpha).
-function paneColours(colours) {
-  const out = {};
-  for (const [layer, hex] of Object.entries(colours)) {
-    const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-    let own = 0;
-    let painted = 0;
-    let total = 0;
-    for (const cv of document.querySelectorAll(`.leaflet-pane[data-layer="${layer}"] canvas`)) {
-      if (!cv.width) continue;
-      const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
-      total += d.length / 4;
-      for (let i = 0; i < d.length; i += 4) {
-        const a = d[i + 3];
-        if (!a) continue;
-        painted++;
-        const tol = 255 / a + 3;
-        if (Math.abs(d[i] - want[0]) <= tol && Math.abs(d[i + 1] - want[1]) <= tol && Math.abs(d[i + 2] - want[2]) <= tol) own++;
-      }
-    }
-    out[layer] = { own, painted, total };
-  }
-  return out;
-}
+import { COLOURS, checkTilesPage } from './tiles-page-check.mjs';
 
 let dir;
 let archive;
@@ -79,39 +52,29 @@ after(async () => {
 
 test('the map page draws every polygon layer from ?tiles= on a static server, with no service', async () => {
   const origin = `http://127.0.0.1:${server.address().port}`;
-  const page = await browser.context.newPage();
-  const w = watch(page);
-  await page.goto(`${origin}/index.html?tiles=beibei.pmtiles`);
-  await page.waitForSelector('html[data-ready="1"][data-mode="tiles"]');
-  const colours = { districts: '#8d8d8d', townships: '#8d8d8d' };
-  const counts = await page.evaluate(paneColours, colours);
-  for (const [layer, c] of Object.entries(counts)) {
+  const r = await checkTilesPage(browser, `${origin}/index.html?tiles=beibei.pmtiles`, join(await outputDir(), 'tiles-mode.png'));
+  assert.equal(r.mode, 'tiles', 'the page is not in tiles mode');
+  for (const [layer, c] of Object.entries(r.counts)) {
     // Well above zero: over 2% of the pane's pixels, and most of what the
     // layer painted (the rest its outlines: white for townships).
     assert.ok(c.total > 0, `${layer}: no canvas in its pane`);
-    assert.ok(c.own > 0.02 * c.total, `${layer}: ${c.own} of ${c.total} pixels of its colour ${colours[layer]}, want > 2%`);
-    assert.ok(c.own > 0.6 * c.painted, `${layer}: ${c.own} of the ${c.painted} painted pixels of its colour ${colours[layer]}, want > 60%`);
+    assert.ok(c.own > 0.02 * c.total, `${layer}: ${c.own} of ${c.total} pixels of its colour ${COLOURS[layer]}, want > 2%`);
+    assert.ok(c.own > 0.6 * c.painted, `${layer}: ${c.own} of the ${c.painted} painted pixels of its colour ${COLOURS[layer]}, want > 60%`);
   }
-  const layers = await page.evaluate(() => [...document.querySelectorAll('.leaflet-pane[data-layer]')].map((p) => `${p.dataset.layer}:${p.dataset.state}`));
   for (const id of ['districts', 'townships', 'planning-zones', 'corridors', 'projects', 'seats']) {
-    assert.ok(layers.includes(`${id}:drawn`), `layer ${id} not drawn: ${layers}`);
+    assert.ok(r.layers.includes(`${id}:drawn`), `layer ${id} not drawn: ${r.layers}`);
   }
-  const credit = await page.textContent('.leaflet-control-attribution');
-  assert.match(credit, /GeoNames.*CC BY/, 'the attribution control');
-  const sources = await page.textContent('#sources-list');
-  assert.match(sources, /GeoNames \(geonames\.org\), CC BY 4\.0/, 'the data sources list');
-  assert.equal(await page.isVisible('#search-form'), false, 'search needs the service: hidden');
-  assert.equal(await page.isVisible('#batch'), false, 'the spreadsheet needs the service: hidden');
-  assert.match(await page.textContent('#panel'), /需要 beibeimap 服务/, 'the panel says what needs the service');
+  assert.match(r.credit, /GeoNames.*CC BY/, 'the attribution control');
+  assert.match(r.sources, /GeoNames \(geonames\.org\), CC BY 4\.0/, 'the data sources list');
+  assert.deepEqual(r.hidden, { search: true, batch: true, when: true }, 'what needs the service is hidden');
+  assert.match(r.panel, /需要 beibeimap 服务/, 'the panel says what needs the service');
 
-  assert.ok(server.ranges.some((r) => r.startsWith('beibei.pmtiles bytes=')), 'the archive was read with range requests');
-  const api = w.requests.filter((u) => /config\.json|\/lookup|\/collections|\/tiles\//.test(new URL(u).pathname));
+  assert.ok(server.ranges.some((x) => x.startsWith('beibei.pmtiles bytes=')), 'the archive was read with range requests');
+  const api = r.requests.filter((u) => /config\.json|\/lookup|\/collections|\/tiles\//.test(new URL(u).pathname));
   assert.deepEqual(api, [], 'requests to the API');
-  assert.deepEqual(w.errors, [], 'console errors');
-  assert.deepEqual(foreign(w.requests, origin), [], 'requests to other hosts');
-  await page.screenshot({ path: join(await outputDir(), 'tiles-mode.png') });
-  console.log(`pixels per layer: ${JSON.stringify(counts)}; ${server.ranges.length} range requests`);
-  await page.close();
+  assert.deepEqual(r.errors, [], 'console errors');
+  assert.deepEqual(foreign(r.requests, origin), [], 'requests to other hosts');
+  console.log(`pixels per layer: ${JSON.stringify(r.counts)}; ${server.ranges.length} range requests`);
 });
 
 test('a ?tiles= archive that is missing says so in the status line', async () => {
