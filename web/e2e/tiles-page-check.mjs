@@ -11,20 +11,25 @@
 import { fileURLToPath } from 'node:url';
 import { launch, watch } from './harness.mjs';
 
-// COLOURS are the fill colours of the polygon layers as layers.js draws a
-// district and a township with no region facts (the archive has none):
-// COLOURS.other, #8d8d8d.
-export const COLOURS = { districts: '#8d8d8d', townships: '#8d8d8d' };
+// COLOURS are the fill colours of the polygon layers as layers.js draws
+// them with the region's facts (which the archive's metadata carries):
+// a district by its kind (the target, the created district, any other),
+// a township by the kind of the district it belongs to from the change.
+export const COLOURS = {
+  districts: { target: '#c62828', created: '#1565c0', other: '#8d8d8d' },
+  townships: { target: '#c62828', created: '#1565c0' },
+};
 
 // paneColours counts, in the canvases of the pane of each layer, the
-// painted pixels (alpha > 0) whose colour is the layer's within the error
-// that translucent canvas pixels carry (their RGB is stored premultiplied
-// by alpha, so a faint fill comes back rounded by about 255/alpha).
+// painted pixels (alpha > 0), and those of each of its colours within the
+// error that translucent canvas pixels carry (their RGB is stored
+// premultiplied by alpha, so a faint fill comes back rounded by about
+// 255/alpha).
 function paneColours(colours) {
   const out = {};
-  for (const [layer, hex] of Object.entries(colours)) {
-    const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-    let own = 0;
+  for (const [layer, named] of Object.entries(colours)) {
+    const want = Object.entries(named).map(([k, hex]) => [k, [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16))]);
+    const own = Object.fromEntries(want.map(([k]) => [k, 0]));
     let painted = 0;
     let total = 0;
     for (const cv of document.querySelectorAll(`.leaflet-pane[data-layer="${layer}"] canvas`)) {
@@ -36,7 +41,12 @@ function paneColours(colours) {
         if (!a) continue;
         painted++;
         const tol = 255 / a + 3;
-        if (Math.abs(d[i] - want[0]) <= tol && Math.abs(d[i + 1] - want[1]) <= tol && Math.abs(d[i + 2] - want[2]) <= tol) own++;
+        for (const [k, c] of want) {
+          if (Math.abs(d[i] - c[0]) <= tol && Math.abs(d[i + 1] - c[1]) <= tol && Math.abs(d[i + 2] - c[2]) <= tol) {
+            own[k]++;
+            break;
+          }
+        }
       }
     }
     out[layer] = { own, painted, total };
