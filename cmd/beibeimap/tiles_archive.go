@@ -14,6 +14,7 @@ import (
 	"github.com/protomaps/go-pmtiles/pmtiles"
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver "sqlite": the binary stays cgo-free
 
+	"beibeimap/geo"
 	"beibeimap/tiles"
 )
 
@@ -131,7 +132,8 @@ func (a *pmtilesArchive) abort() {
 	}
 }
 
-// metadataOf is the TileJSON as the JSON object both archives keep.
+// metadataOf is the TileJSON as the JSON object both archives keep, with
+// the region's facts for the map page (regionMetadata).
 func metadataOf(tj tiles.TileJSON) (map[string]any, error) {
 	b, err := json.Marshal(tj)
 	if err != nil {
@@ -144,6 +146,7 @@ func metadataOf(tj tiles.TileJSON) (map[string]any, error) {
 	delete(m, "tiles") // an archive has no URL of its own
 	m["format"] = "pbf"
 	m["type"] = "overlay"
+	m["region"] = regionMetadata(geo.Redrawing2026) // for the map page's tiles mode
 	return m, nil
 }
 

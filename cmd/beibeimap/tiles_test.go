@@ -114,6 +114,12 @@ func TestTilesExportPMTiles(t *testing.T) {
 	if a, _ := meta["attribution"].(string); !strings.Contains(a, "GeoNames") || meta["vector_layers"] == nil {
 		t.Errorf("metadata lacks the attribution or vector_layers: %v", meta)
 	}
+	// The region's facts, as /map/config.json gives them, for the map
+	// page's tiles mode (web/src/tilesmode.js).
+	if r, _ := meta["region"].(map[string]any); r == nil || r["change_date"] != "2026-01-25" ||
+		r["target"].(map[string]any)["name"] != geo.Redrawing2026.Target.Name || len(r["moves"].([]any)) != len(geo.Redrawing2026.Moves) {
+		t.Errorf("metadata region %v, want the facts of geo.Redrawing2026", meta["region"])
+	}
 	archived := map[maptile.Tile][]byte{}
 	err = pmtiles.IterateEntries(h, func(off, n uint64) ([]byte, error) { return b[off : off+n], nil }, func(e pmtiles.EntryV3) {
 		for i := uint64(0); i < uint64(e.RunLength); i++ {

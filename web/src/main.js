@@ -13,6 +13,7 @@
 //   batch.js     the spreadsheet (CSV) lookup
 //   suggest.js   the search box's suggestions (a combobox)
 //   i18n.js      every text in both languages
+//   tilesmode.js the whole map from a PMTiles archive (?tiles=URL), no service
 //
 // Nothing is fetched from another host (the server's Content-Security-
 // Policy enforces it).
@@ -30,6 +31,7 @@ import { popupHTML } from './popups.js';
 import { initBatch, relocalizeBatch } from './batch.js';
 import { initSuggest, relocalizeSuggest } from './suggest.js';
 import { wgs84ToGcj02 } from './gcj02.js';
+import { tilesURL, startTiles } from './tilesmode.js';
 
 performance.mark('app:start');
 
@@ -278,6 +280,8 @@ function wire() {
 }
 
 async function start() {
+  // ?tiles=URL: a static copy of the map, drawn from the archive alone.
+  if (tilesURL()) return startTiles(map, tilesURL()).catch(() => {});
   // The region's facts and the collections come from config.json: nothing
   // can be drawn or said without them.
   const r = await fetchConfig();
