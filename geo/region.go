@@ -151,3 +151,31 @@ var Redrawing2026 = &Redrawing{
 		move("500109108", "施家梁镇", "Shijialiang Town", beibei, liangjiang),
 	},
 }
+
+// RegionFacts is a redrawing as the map page reads it: the "region" member
+// of /map/config.json and of a tile archive's metadata, so that the page
+// spells none of the facts itself. Dates are YYYY-MM-DD.
+type RegionFacts struct {
+	ChangeDate  string   `json:"change_date"`
+	LastOldDate string   `json:"last_old_date"`
+	Basis       string   `json:"basis"`
+	Target      Unit     `json:"target"`
+	Abolished   []Unit   `json:"abolished"`
+	Created     []Unit   `json:"created"`
+	Moves       []Move   `json:"moves"`
+	Collections []string `json:"collections"`
+}
+
+// Facts returns r with the collection ids in the page's shape.
+func (r *Redrawing) Facts() RegionFacts {
+	return RegionFacts{
+		ChangeDate:  r.Date.Format(DateLayout),
+		LastOldDate: r.LastOldDay().Format(DateLayout),
+		Basis:       r.Basis,
+		Target:      r.Target,
+		Abolished:   r.Abolished,
+		Created:     r.Created,
+		Moves:       r.Moves,
+		Collections: CollectionIDs,
+	}
+}

@@ -136,33 +136,7 @@ type mapConfig struct {
 	// collection, for the map's attribution control.
 	Attribution []string `json:"attribution"`
 	// Region holds the facts of the redrawing the page tells.
-	Region regionConfig `json:"region"`
-}
-
-// regionConfig is the page's copy of geo.Redrawing2026 and the collection
-// ids, so that the page spells none of them itself.
-type regionConfig struct {
-	ChangeDate  string     `json:"change_date"`
-	LastOldDate string     `json:"last_old_date"`
-	Basis       string     `json:"basis"`
-	Target      geo.Unit   `json:"target"`
-	Abolished   []geo.Unit `json:"abolished"`
-	Created     []geo.Unit `json:"created"`
-	Moves       []geo.Move `json:"moves"`
-	Collections []string   `json:"collections"`
-}
-
-func newRegionConfig(r *geo.Redrawing) regionConfig {
-	return regionConfig{
-		ChangeDate:  r.Date.Format(geo.DateLayout),
-		LastOldDate: r.LastOldDay().Format(geo.DateLayout),
-		Basis:       r.Basis,
-		Target:      r.Target,
-		Abolished:   r.Abolished,
-		Created:     r.Created,
-		Moves:       r.Moves,
-		Collections: geo.CollectionIDs,
-	}
+	Region geo.RegionFacts `json:"region"`
 }
 
 // handleMapConfig tells the page which basemap to offer and which
@@ -177,7 +151,7 @@ func (s *Server) handleMapConfig(c echo.Context) error {
 	if hit {
 		return c.NoContent(http.StatusNotModified)
 	}
-	cfg := mapConfig{Attribution: []string{}, Region: newRegionConfig(geo.Redrawing2026)}
+	cfg := mapConfig{Attribution: []string{}, Region: geo.Redrawing2026.Facts()}
 	if s.cfg.Basemap != "" {
 		b := s.cfg.Basemap
 		cfg.Basemap = &b

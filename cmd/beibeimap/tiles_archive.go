@@ -133,7 +133,8 @@ func (a *pmtilesArchive) abort() {
 }
 
 // metadataOf is the TileJSON as the JSON object both archives keep, with
-// the region's facts for the map page (regionMetadata).
+// the region's facts for the map page (geo.Redrawing.Facts, the shape of
+// /map/config.json's region).
 func metadataOf(tj tiles.TileJSON) (map[string]any, error) {
 	b, err := json.Marshal(tj)
 	if err != nil {
@@ -146,7 +147,7 @@ func metadataOf(tj tiles.TileJSON) (map[string]any, error) {
 	delete(m, "tiles") // an archive has no URL of its own
 	m["format"] = "pbf"
 	m["type"] = "overlay"
-	m["region"] = regionMetadata(geo.Redrawing2026) // for the map page's tiles mode
+	m["region"] = geo.Redrawing2026.Facts() // for the map page's tiles mode
 	return m, nil
 }
 
