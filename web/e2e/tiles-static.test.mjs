@@ -8,51 +8,12 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createReadStream, statSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { foreign, launch, repoRoot, watch, webDir } from './harness.mjs';
-
-const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.pmtiles': 'application/octet-stream' };
-
-// staticServer serves the files of dir (GET and HEAD, single byte ranges).
-function staticServer(dir) {
-  const server = http.createServer((req, res) => {
-    const name = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
-    const path = join(dir, name);
-    let size;
-    try {
-      if (name.includes('..')) throw new Error('outside');
-      size = statSync(path).size;
-    } catch {
-      res.writeHead(404).end();
-      return;
-    }
-    const headers = { 'Content-Type': types[extname(name)] ?? 'application/octet-stream', 'Accept-Ranges': 'bytes' };
-    const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-    let start = 0;
-    let end = size - 1;
-    let status = 200;
-    if (m) {
-      start = Number(m[1]);
-      end = m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
-      if (start > end) {
-        res.writeHead(416, { 'Content-Range': `bytes */${size}` }).end();
-        return;
-      }
-      status = 206;
-      headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
-    }
-    headers['Content-Length'] = end - start + 1;
-    res.writeHead(status, headers);
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(path, { start, end }).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
+import { staticServer } from './static-server.mjs';
 
 let dir;
 let server;
