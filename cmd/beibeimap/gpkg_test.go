@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -56,20 +55,7 @@ func TestServeGeoPackage(t *testing.T) {
 	cols := defaultCollections(t)
 	path := writeGeoPackage(t, dir, "layers", cols)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", path}, func(string) string { return "" }, io.Discard, pw)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("no listening line: %v", err)
-	}
-	go io.Copy(io.Discard, pr)
-	_, rest, _ := strings.Cut(line, "listening on ")
-	res, err := http.Get(strings.Fields(rest)[0] + "/healthz")
+	res, err := http.Get(startServe(t, "--data", path).base + "/healthz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,10 +64,6 @@ func TestServeGeoPackage(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != 200 || health.Collections != len(cols) {
 		t.Errorf("healthz %d, %d collections, want %d", res.StatusCode, health.Collections, len(cols))
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("serve returned %v", err)
 	}
 
 	fsys := layers(path)

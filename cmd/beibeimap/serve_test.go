@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -44,23 +43,7 @@ func TestServeAndReload(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "zones.geojson"), []byte(layerA), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, func(string) string { return "" }, io.Discard, pw)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("no listening line: %v", err)
-	}
-	go io.Copy(io.Discard, pr)
-	_, rest, ok := strings.Cut(line, "listening on ")
-	if !ok {
-		t.Fatalf("unexpected first line %q", line)
-	}
-	base := strings.Fields(rest)[0]
+	base := startServe(t, "--data", dir).base
 	res, err := http.Get(base + "/healthz")
 	if err != nil {
 		t.Fatal(err)
@@ -74,10 +57,6 @@ func TestServeAndReload(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != 200 || health.Status != "ok" || health.Collections != 1 {
 		t.Fatalf("healthz = %d %+v", res.StatusCode, health)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("serve returned %v after cancel", err)
 	}
 
 	// Reload: a good folder publishes, a broken one is refused.
