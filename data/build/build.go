@@ -18,8 +18,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/paulmach/orb"
@@ -113,6 +115,9 @@ func (b *builder) run(srcDir string) ([]*layer, error) {
 	}
 	newDistricts, err := b.newDistricts()
 	if err != nil {
+		return nil, err
+	}
+	if err := b.outlineGeometry(districts); err != nil {
 		return nil, err
 	}
 	districts.features = append(districts.features, newDistricts...)
@@ -274,13 +279,15 @@ func trimKind(n string) string {
 	return n
 }
 
-// partition derives the township polygons. The Voronoi cell of every seat
-// is computed within its own district, clipped to the district outline,
-// and all cell borders are noded together with the outlines of 北碚区,
-// 渝北区 and 江北区 on the grid. The faces of that planar graph are then
-// assigned to the nearest seat of the district they lie in (江北区 faces to
-// 江北区), and each township is the union of its faces. Because every
-// township, district and 2026 district is a union of the same faces, they
+// partition derives the township polygons, and the final outline of every
+// district. The Voronoi cell of every seat is computed within its own
+// district, clipped to the district outline, and all cell borders are
+// noded together with the outlines of all 38 districts on the grid. Each
+// face of that planar graph lies in one district (the outlines are a
+// partition, see partitionOutlines); a face of 北碚区 or 渝北区 is then
+// assigned to the nearest seat of its district, and each township, and
+// each district, is the union of its faces. Because every township,
+// district and 2026 district is a union of faces of the same graph, they
 // share their borders exactly: no slivers, no overlaps.
 func (b *builder) partition() error {
 	type districtSeats struct {
@@ -299,8 +306,10 @@ func (b *builder) partition() error {
 		}
 		groups = append(groups, g)
 	}
-	lines := []*geos.Geom{
-		b.outline[codeBeibei].Boundary(), b.outline[codeYubei].Boundary(), b.outline[codeJiangbei].Boundary(),
+	codes := slices.Sorted(maps.Keys(b.outline))
+	var lines []*geos.Geom
+	for _, c := range codes {
+		lines = append(lines, b.outline[c].Boundary())
 	}
 	for _, g := range groups {
 		d := b.outline[g.code]
@@ -314,31 +323,34 @@ func (b *builder) partition() error {
 			lines = append(lines, cg.Boundary().Intersection(d))
 		}
 	}
-	noded := b.ctx.NewCollection(geos.TypeIDGeometryCollection, lines).UnaryUnionPrec(gridSize)
-	faces := b.ctx.Polygonize([]*geos.Geom{noded})
+	faces, _ := b.faces(lines)
 	owned := map[string][]*geos.Geom{}
+	inDistrict := map[string][]*geos.Geom{}
 	var dropped float64
-	for i := 0; i < faces.NumGeometries(); i++ {
-		f := faces.Geometry(i)
+	for _, f := range faces {
 		// The face lies in the district it overlaps most: snapping to the
 		// grid may move a border by up to one grid cell, so containment of
 		// a single point is not robust for thin faces.
 		district, most := "", 0.0
-		for _, dc := range []string{codeBeibei, codeYubei, codeJiangbei} {
-			if a := f.Intersection(b.outline[dc]).Area(); a > most {
+		for _, dc := range codes {
+			if ob := b.outline[dc].Bounds(); !ob.Intersects(f.box) {
+				continue
+			}
+			if a := overlap(f.g, b.outline[dc]); a > most {
 				district, most = dc, a
 			}
 		}
-		if most < f.Area()/2 {
-			dropped += f.Area()
+		if most < f.g.Area()/2 {
+			dropped += f.g.Area()
 			continue
 		}
-		owner := codeJiangbei
+		inDistrict[district] = append(inDistrict[district], f.g)
+		owner := district
 		for _, g := range groups {
 			if g.code != district {
 				continue
 			}
-			p := f.PointOnSurface()
+			p := f.g.PointOnSurface()
 			pt := orb.Point{p.X(), p.Y()}
 			bestD := -1.0
 			for k, s := range g.pts {
@@ -347,16 +359,29 @@ func (b *builder) partition() error {
 				}
 			}
 		}
-		owned[owner] = append(owned[owner], f)
+		owned[owner] = append(owned[owner], f.g)
 	}
-	fmt.Fprintf(b.log, "partition: %d faces, %.3g deg² outside every district dropped\n", faces.NumGeometries(), dropped)
+	fmt.Fprintf(b.log, "partition: %d faces, %.3g deg² outside every district dropped\n", len(faces), dropped)
+	for _, c := range codes {
+		if len(inDistrict[c]) == 0 {
+			return fmt.Errorf("build: partition: district %s has no face", c)
+		}
+		b.outline[c] = b.coverage(inDistrict[c])
+	}
 	b.township = map[string]*geos.Geom{}
 	for code, fs := range owned {
-		if code == codeJiangbei {
-			b.jiangbei = b.union(fs)
-			continue
+		switch {
+		case code == codeJiangbei:
+			b.jiangbei = b.coverage(fs)
+		case len(code) > 6: // a township
+			b.township[code] = b.coverage(fs)
 		}
-		b.township[code] = b.union(fs)
 	}
 	return nil
+}
+
+// coverage unions faces of one planar graph (they do not overlap and share
+// their borders exactly).
+func (b *builder) coverage(fs []*geos.Geom) *geos.Geom {
+	return b.ctx.NewCollection(geos.TypeIDMultiPolygon, cloneAll(fs)).CoverageUnion()
 }
