@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -49,6 +50,158 @@ func (r *report) topology(cols map[string]*geo.Collection) {
 		}
 	}
 	r.tiling(ctx, cols, valid)
+	r.layouts(ctx, cols[geo.DistrictsID], valid[geo.DistrictsID])
+}
+
+// OverlapTolerance is the largest area (km², 1 m²) that two districts in
+// force on the same day may share, and the largest hole the districts of
+// one day may leave between them: the rest of floating point on borders
+// that neighbours share exactly.
+const OverlapTolerance = 1e-6
+
+// layouts checks that the districts in force on any one day are a
+// partition: no two of them overlap, and their union has no hole. There is
+// one layout per span of days in which the same districts are in force
+// (for the default data: up to 2026-01-24, and from 2026-01-25).
+func (r *report) layouts(ctx *geos.Context, c *geo.Collection, valid map[*geo.Feature]*geos.Geom) {
+	if c == nil {
+		return
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			r.fail("districts: GEOS failed while checking overlaps and gaps: %v", p)
+		}
+	}()
+	for _, l := range districtLayouts(c) {
+		var in []*geo.Feature
+		for _, f := range l.features {
+			if valid[f] != nil {
+				in = append(in, f)
+			}
+		}
+		bad := 0
+		largest := 0.0
+		for i, a := range in {
+			ga := valid[a]
+			ab := ga.Bounds()
+			for _, b := range in[i+1:] {
+				gb := valid[b]
+				if !ab.Intersects(gb.Bounds()) {
+					continue
+				}
+				x := km2(ga.Intersection(gb))
+				largest = max(largest, x)
+				if x > OverlapTolerance {
+					r.fail("districts/%s %s and districts/%s %s, both in force %s, overlap by %.6f km²", a.ID, a.String("name"), b.ID, b.String("name"), l.when, x)
+					bad++
+				}
+			}
+		}
+		holes, area := r.holes(ctx, in, valid, l.when)
+		bad += holes
+		if bad == 0 {
+			r.pass("districts in force %s (%d): a partition, no overlap (largest %.2g km²) and no gap (%.2g km² of holes)", l.when, len(in), largest, area)
+		}
+	}
+}
+
+// holes reports the holes the union of the districts fs leaves, and
+// returns how many exceed OverlapTolerance and the area of all.
+func (r *report) holes(ctx *geos.Context, fs []*geo.Feature, valid map[*geo.Feature]*geos.Geom, when string) (int, float64) {
+	if len(fs) == 0 {
+		return 0, 0
+	}
+	parts := make([]*geos.Geom, len(fs))
+	for i, f := range fs {
+		parts[i] = valid[f].Clone()
+	}
+	u := ctx.NewCollection(geos.TypeIDGeometryCollection, parts).UnaryUnion()
+	og, err := wkb.Unmarshal(u.ToWKB())
+	if err != nil {
+		r.fail("districts in force %s: cannot read their union: %v", when, err)
+		return 1, 0
+	}
+	bad, total := 0, 0.0
+	geo.Walk(og, func(p geo.Part) bool {
+		if p.Kind != geo.PolygonPart {
+			return true
+		}
+		for _, h := range p.Polygon[1:] {
+			a := orbgeo.Area(orb.Polygon{h}) / 1e6
+			if a < 0 {
+				a = -a
+			}
+			total += a
+			if a > OverlapTolerance {
+				if bad < maxListed {
+					c := h.Bound().Center()
+					r.fail("districts in force %s leave a gap of %.6f km² between them near %.5f,%.5f", when, a, c[0], c[1])
+				}
+				bad++
+			}
+		}
+		return true
+	})
+	if bad > maxListed {
+		r.fail("districts in force %s leave %d more gaps between them (%.6f km² of holes in all)", when, bad-maxListed, total)
+	}
+	return bad, total
+}
+
+// maxListed is how many gaps of one layout the report lists one by one.
+const maxListed = 10
+
+// layout is the set of districts in force on the days when.
+type layout struct {
+	when     string
+	features []*geo.Feature
+}
+
+// districtLayouts returns the distinct sets of districts in force, one per
+// span of days in which the set does not change, in date order.
+func districtLayouts(c *geo.Collection) []layout {
+	var starts []time.Time
+	for _, f := range c.Features {
+		if !f.Valid.From.IsZero() {
+			starts = append(starts, f.Valid.From)
+		}
+		if !f.Valid.To.IsZero() {
+			starts = append(starts, f.Valid.To.AddDate(0, 0, 1))
+		}
+	}
+	slices.SortFunc(starts, func(a, b time.Time) int { return a.Compare(b) })
+	starts = slices.CompactFunc(starts, func(a, b time.Time) bool { return a.Equal(b) })
+	var out []layout
+	for i := -1; i < len(starts); i++ {
+		var when string
+		var day time.Time
+		switch {
+		case len(starts) == 0:
+			when, day = "on every day", time.Time{}
+		case i == -1:
+			day = starts[0].AddDate(0, 0, -1)
+			when = "up to " + day.Format(geo.DateLayout)
+		case i == len(starts)-1:
+			day = starts[i]
+			when = "from " + day.Format(geo.DateLayout)
+		default:
+			day = starts[i]
+			when = "from " + day.Format(geo.DateLayout) + " to " + starts[i+1].AddDate(0, 0, -1).Format(geo.DateLayout)
+		}
+		var in []*geo.Feature
+		for _, f := range c.Features {
+			if day.IsZero() || f.Valid.Contains(day) {
+				in = append(in, f)
+			}
+		}
+		if len(in) > 0 && (len(out) == 0 || !slices.Equal(out[len(out)-1].features, in)) {
+			out = append(out, layout{when: when, features: in})
+		}
+		if len(starts) == 0 {
+			break
+		}
+	}
+	return out
 }
 
 func closed(g orb.Geometry) bool {
