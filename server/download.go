@@ -183,7 +183,7 @@ func (s *Server) handleItemsDownload(c echo.Context, d *download) error {
 
 // handleDatasetDownload serves every collection, every version, as one
 // file of datasetFiles: /download/beibeimap.gpkg, the GeoPackage, and
-// /download/beibeimap-qgis.zip, a QGIS project beside it.
+// /download/beibeimap.qgz, a QGIS project with that GeoPackage inside.
 func (s *Server) handleDatasetDownload(c echo.Context) error {
 	snap, err := s.snapshot()
 	if err != nil {
@@ -199,7 +199,7 @@ func (s *Server) handleDatasetDownload(c echo.Context) error {
 		}
 	}
 	if d == nil {
-		return &geo.InputError{Param: "file", Detail: fmt.Sprintf("no download %q (try %s.gpkg or %s-qgis.zip)", c.Param("file"), datasetName, datasetName), Kind: geo.ErrNotFound}
+		return &geo.InputError{Param: "file", Detail: fmt.Sprintf("no download %q (try %s.gpkg or %s.qgz)", c.Param("file"), datasetName, datasetName), Kind: geo.ErrNotFound}
 	}
 	var layers []gpkg.Layer
 	for _, col := range snap.Collections() {
@@ -214,11 +214,15 @@ const datasetName = "beibeimap"
 // datasetFiles are the whole-dataset downloads, f being the file name.
 var datasetFiles = []download{
 	{f: datasetName + ".gpkg", ext: ".gpkg", mediaType: mtGeoPackage, title: "GeoPackage", write: writeGeoPackage},
-	{f: datasetName + "-qgis.zip", ext: ".zip", mediaType: "application/zip", title: "QGIS project (" + qgis.ProjectName + ") with its GeoPackage, styled as the map page, temporal controller on valid_from/valid_to", write: writeQGIS},
+	{f: datasetName + ".qgz", ext: ".qgz", mediaType: mtQGZ, title: "QGIS project with its GeoPackage inside, styled as the map page, temporal controller on valid_from/valid_to", write: writeQGIS},
 }
 
-// writeQGIS writes the GeoPackage of layers aside, then the ZIP of the
-// QGIS project and the GeoPackage.
+// mtQGZ is the media type of a QGIS project archive: a ZIP (QGIS
+// registers none of its own).
+const mtQGZ = "application/zip"
+
+// writeQGIS writes the GeoPackage of layers aside, then the QGIS project
+// archive holding it.
 func writeQGIS(ctx context.Context, path string, layers []gpkg.Layer, o downloadOptions) error {
 	data := filepath.Join(filepath.Dir(path), qgis.DataName)
 	if err := writeGeoPackage(ctx, data, layers, o); err != nil {
@@ -229,7 +233,7 @@ func writeQGIS(ctx context.Context, path string, layers []gpkg.Layer, o download
 		cols[i] = l.Collection
 	}
 	return writeFile(func(w io.Writer, _ gpkg.Layer, o downloadOptions) error {
-		return qgis.WriteZIP(w, cols, data, downloadSources, o.created)
+		return qgis.WriteQGZ(w, cols, data, downloadSources, o.created)
 	})(ctx, path, layers[:1], o)
 }
 

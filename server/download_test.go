@@ -5,10 +5,8 @@ package server_test
 // filters.
 
 import (
-	"archive/zip"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -335,38 +333,35 @@ func TestDownloadOtherFormats(t *testing.T) {
 	}
 }
 
-// TestDownloadQGISProject unpacks /download/beibeimap-qgis.zip and opens
-// its project in PyQGIS: every collection a valid layer with all its
-// features, styled (categories from the data where the map page colours
-// by category), labelled, with temporal properties on valid_from/valid_to,
-// its attribution as rights, and a project time range spanning the change.
+// TestDownloadQGISProject opens /download/beibeimap.qgz, alone in a
+// folder of its own, in PyQGIS: every collection a valid layer with all
+// its features read from the GeoPackage inside the archive (still there
+// when QGIS saves the project again), styled
+// (categories from the data where the map page colours by category),
+// labelled, with temporal properties on valid_from/valid_to, its
+// attribution as rights, and a project time range spanning the change.
 func TestDownloadQGISProject(t *testing.T) {
 	requireQGIS(t)
 	st := defaultStore(t)
 	s := server.New(server.Config{Store: st})
-	zipPath := fetchFile(t, s, "/download/beibeimap-qgis.zip", "application/zip", "beibeimap-qgis.zip")
-	dir := t.TempDir()
-	zr, err := zip.OpenReader(zipPath)
-	if err != nil {
+	fetched := fetchFile(t, s, "/download/beibeimap.qgz", "application/zip", "beibeimap.qgz")
+	qgz := filepath.Join(t.TempDir(), "beibeimap.qgz")
+	if err := os.Rename(fetched, qgz); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range zr.File {
-		rc, _ := f.Open()
-		b, _ := io.ReadAll(rc)
-		rc.Close()
-		os.WriteFile(filepath.Join(dir, f.Name), b, 0o644)
-	}
-	zr.Close()
-	out := run(t, 2*time.Minute, []string{"QT_QPA_PLATFORM=offscreen", "XDG_RUNTIME_DIR=" + t.TempDir()}, "/usr/bin/python3", "-u", "testdata/qgis_project.py", filepath.Join(dir, "beibeimap.qgz"))
+	out := run(t, 2*time.Minute, []string{"QT_QPA_PLATFORM=offscreen", "XDG_RUNTIME_DIR=" + t.TempDir()}, "/usr/bin/python3", "-u", "testdata/qgis_project.py", qgz, filepath.Join(t.TempDir(), "beibeimap.qgz"))
 	var res struct {
 		Read   bool `json:"read"`
 		Layers []struct {
-			Table, Renderer, StartField, EndField string
-			Valid, Labels, Temporal               bool
-			FeatureCount                          int
-			Categories, Rights                    []string
+			Table, Source, Renderer, StartField, EndField string
+			Valid, Labels, Temporal                       bool
+			FeatureCount                                  int
+			Categories, Rights                            []string
 		} `json:"layers"`
 		TimeRange [2]string `json:"timeRange"`
+		Attached  string    `json:"attached"`
+		Saved     bool      `json:"saved"`
+		Resaved   int       `json:"resaved"`
 	}
 	if err := json.Unmarshal([]byte(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:]), &res); err != nil {
 		t.Fatalf("qgis_project.py: %v\n%s", err, out)
@@ -378,6 +373,9 @@ func TestDownloadQGISProject(t *testing.T) {
 	byTable := map[string]int{}
 	for i, l := range res.Layers {
 		byTable[l.Table] = i
+		if !strings.HasPrefix(l.Source, res.Attached) || res.Attached == "" {
+			t.Errorf("layer %s reads %q, not the GeoPackage attached to the project (%q)", l.Table, l.Source, res.Attached)
+		}
 	}
 	categorised := map[string]string{"districts": "name", "planning-zones": "kind", "corridors": "kind", "projects": "category"}
 	for _, c := range cols {
@@ -409,6 +407,9 @@ func TestDownloadQGISProject(t *testing.T) {
 		if strings.Contains(c.Attribution, "GeoNames") && !strings.Contains(strings.Join(l.Rights, " "), "CC BY 4.0") {
 			t.Errorf("%s: rights %v do not carry the GeoNames licence", c.ID, l.Rights)
 		}
+	}
+	if !res.Saved || res.Resaved != len(cols) {
+		t.Errorf("saved again as beibeimap.qgz (%v) and reopened, %d of %d layers are valid with features", res.Saved, res.Resaved, len(cols))
 	}
 	if res.TimeRange[0] > "2025-06-01" || res.TimeRange[1] < "2026-06-01" {
 		t.Errorf("project time range %v does not span the change", res.TimeRange)

@@ -33,14 +33,14 @@ type exportConfig struct {
 	Out        string
 }
 
-// exportFormats are the formats of export; gpkg and qgis (a ZIP of a
-// QGIS project and its GeoPackage) hold several collections.
+// exportFormats are the formats of export; gpkg and qgis (a QGIS project
+// .qgz with its GeoPackage inside) hold several collections.
 var exportFormats = []string{"gpkg", "qgis", "shp", "kml", "csv", "geojson"}
 
 func parseExport(args []string, getenv func(string) string, stderr io.Writer) (exportConfig, error) {
 	cfg := exportConfig{Format: "gpkg"}
 	fs := newFlagSet("export", stderr)
-	fs.StringVar(&cfg.Format, "format", cfg.Format, "gpkg, qgis (ZIP of a QGIS project and its GeoPackage), shp (zipped), kml, csv or geojson")
+	fs.StringVar(&cfg.Format, "format", cfg.Format, "gpkg, qgis (a QGIS project .qgz with its GeoPackage inside), shp (zipped), kml, csv or geojson")
 	fs.StringVar(&cfg.Collection, "collection", "", "collection id (default: every collection; required but for gpkg)")
 	fs.StringVar(&cfg.Datetime, "datetime", "", "only features in force on this date (YYYY-MM-DD) or interval (FROM/TO, .. for open); default every version")
 	fs.StringVar(&cfg.Data, "data", "", "folder of COLLECTION.geojson layers or a .gpkg (default: the embedded layers)")
@@ -188,7 +188,7 @@ func writeExport(ctx context.Context, format, path string, ls []gpkg.Layer, bar 
 		if err != nil {
 			return err
 		}
-		err = qgis.WriteZIP(f, cols, data, "Exported by beibeimap export.", time.Now())
+		err = qgis.WriteQGZ(f, cols, data, "Exported by beibeimap export.", time.Now())
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}

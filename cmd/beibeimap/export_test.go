@@ -73,7 +73,7 @@ func TestExport(t *testing.T) {
 		}
 	})
 	t.Run("qgis", func(t *testing.T) {
-		out := filepath.Join(dir, "project.zip")
+		out := filepath.Join(dir, "project.qgz")
 		if _, err := exp("--format", "qgis", "-o", out); err != nil {
 			t.Fatal(err)
 		}
@@ -86,8 +86,8 @@ func TestExport(t *testing.T) {
 		for _, f := range zr.File {
 			names = append(names, f.Name)
 		}
-		if strings.Join(names, ",") != "beibeimap.qgz,beibeimap.gpkg" {
-			t.Errorf("ZIP holds %v", names)
+		if strings.Join(names, ",") != "beibeimap.qgs,beibeimap-layers.gpkg" {
+			t.Errorf("the .qgz holds %v", names)
 		}
 	})
 	for _, f := range []string{"shp", "kml", "csv"} {

@@ -5,10 +5,10 @@
 // dates of the data, and each layer's attribution and licence as its
 // rights metadata.
 //
-// QGIS resolves a relative data source against the folder of the project
-// file, not inside a .qgz archive, so the project is delivered beside its
-// GeoPackage: WriteZIP packs beibeimap.qgz (the zipped .qgs, as QGIS
-// saves it) and beibeimap.gpkg into one ZIP to unpack and open.
+// WriteQGZ delivers project and data as one file: a .qgz (the ZIP QGIS
+// saves) holding the .qgs and the GeoPackage as an attached file, which
+// the layers name as "attachment:beibeimap-layers.gpkg" (QGIS 3.22 and later
+// unpack it to a temporary folder on opening; QgsProject.attachedFiles).
 package qgis
 
 import (
@@ -28,11 +28,20 @@ import (
 	"beibeimap/geo"
 )
 
-// Names of the files in the ZIP.
+// Names of the project, of the GeoPackage the project is made from, and
+// of that GeoPackage attached inside the .qgz. QGIS counts a file of the
+// archive whose base name is the project's (beibeimap.qgs, beibeimap.qgd)
+// as the project's own, not as an attachment (QgsProject.attachedFiles
+// omits it): the attached name differs.
 const (
-	ProjectName = "beibeimap.qgz"
-	DataName    = "beibeimap.gpkg"
+	ProjectName  = "beibeimap.qgz"
+	DataName     = "beibeimap.gpkg"
+	AttachedName = "beibeimap-layers.gpkg"
 )
+
+// AttachedSource is the data source of a layer read from the GeoPackage
+// attached to a .qgz.
+const AttachedSource = "attachment:" + AttachedName
 
 // palette is the map page's colour list for category values, in the
 // order of the sorted distinct values (web/src/main.js).
@@ -155,9 +164,11 @@ func timeRange(cols []*geo.Collection) (string, string) {
 }
 
 // WriteProject writes the .qgs project of cols, its layers read from the
-// GeoPackage dataName beside the project file (tables named by collection
-// id, as data/gpkg writes them). sources is the project's abstract.
-func WriteProject(w io.Writer, cols []*geo.Collection, dataName, sources string) error {
+// GeoPackage named by source, a QGIS data source path ("./beibeimap.gpkg"
+// beside the project file, AttachedSource inside a .qgz), with tables
+// named by collection id as data/gpkg writes them. sources is the
+// project's abstract.
+func WriteProject(w io.Writer, cols []*geo.Collection, source, sources string) error {
 	p := project{Abstract: sources}
 	p.Start, p.End = timeRange(cols)
 	// Bottom to top as on the map page; the layer tree lists the top first.
@@ -176,29 +187,23 @@ func WriteProject(w io.Writer, cols []*geo.Collection, dataName, sources string)
 	return projectTemplate.Execute(w, struct {
 		project
 		Data string
-	}{p, dataName})
+	}{p, source})
 }
 
-// WriteZIP writes a ZIP holding the project (ProjectName, a .qgz) and the
-// GeoPackage at gpkgPath (as DataName) to w.
-func WriteZIP(w io.Writer, cols []*geo.Collection, gpkgPath, sources string, modified time.Time) error {
+// WriteQGZ writes to w a QGIS project archive (.qgz): the project of cols
+// as beibeimap.qgs and the GeoPackage at gpkgPath attached to it as
+// AttachedName, each layer reading its table from there. It opens in QGIS
+// wherever it is saved, with nothing beside it.
+func WriteQGZ(w io.Writer, cols []*geo.Collection, gpkgPath, sources string, modified time.Time) error {
 	zw := zip.NewWriter(w)
-	pw, err := zw.CreateHeader(&zip.FileHeader{Name: ProjectName, Method: zip.Store, Modified: modified})
+	qw, err := zw.CreateHeader(&zip.FileHeader{Name: strings.TrimSuffix(ProjectName, ".qgz") + ".qgs", Method: zip.Deflate, Modified: modified})
 	if err != nil {
 		return fmt.Errorf("qgis: %w", err)
 	}
-	qgz := zip.NewWriter(pw)
-	qw, err := qgz.CreateHeader(&zip.FileHeader{Name: strings.TrimSuffix(ProjectName, ".qgz") + ".qgs", Method: zip.Deflate, Modified: modified})
-	if err != nil {
-		return fmt.Errorf("qgis: %w", err)
-	}
-	if err := WriteProject(qw, cols, DataName, sources); err != nil {
+	if err := WriteProject(qw, cols, AttachedSource, sources); err != nil {
 		return fmt.Errorf("qgis: project: %w", err)
 	}
-	if err := qgz.Close(); err != nil {
-		return fmt.Errorf("qgis: %w", err)
-	}
-	dw, err := zw.CreateHeader(&zip.FileHeader{Name: DataName, Method: zip.Deflate, Modified: modified})
+	dw, err := zw.CreateHeader(&zip.FileHeader{Name: AttachedName, Method: zip.Deflate, Modified: modified})
 	if err != nil {
 		return fmt.Errorf("qgis: %w", err)
 	}
@@ -240,7 +245,7 @@ var projectTemplate = template.Must(template.New("qgs").Funcs(template.FuncMap{
 {{- range .Layers}}
     <maplayer type="vector" geometry="{{.Geometry}}" wkbType="{{.WKB}}">
       <id>{{x .ID}}</id>
-      <datasource>./{{x $.Data}}|layername={{x .ID}}</datasource>
+      <datasource>{{x $.Data}}|layername={{x .ID}}</datasource>
       <layername>{{x .Title}}</layername>
       <srs><spatialrefsys><authid>EPSG:4326</authid></spatialrefsys></srs>
       <provider encoding="UTF-8">ogr</provider>

@@ -22,7 +22,7 @@ func TestProjectIsWellFormed(t *testing.T) {
 	odd := &geo.Collection{ID: "odd", Title: `A <b>&"title"`, Attribution: "x & y", Features: []*geo.Feature{{ID: "1", Collection: "odd", Geometry: orb.Point{1, 2}, Properties: map[string]any{"name": "<x>"}}}}
 	cols = append(cols, odd)
 	var b strings.Builder
-	if err := qgis.WriteProject(&b, cols, "beibeimap.gpkg", "sources & licences"); err != nil {
+	if err := qgis.WriteProject(&b, cols, qgis.AttachedSource, "sources & licences"); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {
@@ -41,7 +41,7 @@ func TestProjectIsWellFormed(t *testing.T) {
 		if l.ID == "odd" && l.Name != odd.Title {
 			t.Errorf("title %q, want %q", l.Name, odd.Title)
 		}
-		if l.Src != "./beibeimap.gpkg|layername="+l.ID {
+		if l.Src != "attachment:beibeimap-layers.gpkg|layername="+l.ID {
 			t.Errorf("%s: data source %q", l.ID, l.Src)
 		}
 	}

@@ -2,7 +2,10 @@
 on stdout: each layer's validity, feature count, renderer, categories,
 labels and temporal properties, and the project's time range.
 
-Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 -u qgis_project.py PROJECT.qgz
+Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 -u qgis_project.py PROJECT.qgz [RESAVED.qgz]
+
+With RESAVED, the project is then saved there, as a user would with
+Project > Save As, and opened again: "resaved" counts its valid layers.
 
 The Go test (server/download_test.go) decides; this script asserts nothing.
 """
@@ -24,6 +27,7 @@ def main():
         tp = lyr.temporalProperties()
         out["layers"].append({
             "table": lyr.source().split("layername=")[-1],
+            "source": lyr.source(),
             "valid": lyr.isValid(),
             "featureCount": lyr.featureCount(),
             "renderer": r.type() if r else "",
@@ -36,6 +40,13 @@ def main():
         })
     rng = p.timeSettings().temporalRange()
     out["timeRange"] = [rng.begin().toString("yyyy-MM-dd"), rng.end().toString("yyyy-MM-dd")]
+    attached = [f for f in p.attachedFiles() if f.endswith(".gpkg")]
+    out["attached"] = attached[0] if len(attached) == 1 else ""
+    if len(sys.argv) > 2:
+        out["saved"] = p.write(sys.argv[2])
+        p.clear()
+        p.read(sys.argv[2])
+        out["resaved"] = sum(1 for lyr in p.mapLayers().values() if lyr.isValid() and lyr.featureCount() > 0)
     p.clear()
     gc.collect()
     print(json.dumps(out, ensure_ascii=False))
