@@ -294,3 +294,18 @@ func datasetLinks(b baseURL) []link {
 	}
 	return out
 }
+
+// isDownload reports whether a routed request asks for a file of downloads
+// or datasetFiles (an items request with f=gpkg, shp, kml or csv, or
+// /download/…): those are sent without content coding (see skipGzip). The
+// route patterns are those of routes.
+func isDownload(c echo.Context) bool {
+	switch c.Path() {
+	case "/download/:file":
+		return true
+	case "/collections/:collection/items":
+		f, ok := c.QueryParams()["f"]
+		return ok && downloadFormat(f[0]) != nil
+	}
+	return false
+}

@@ -437,3 +437,41 @@ func TestDownloadCaching(t *testing.T) {
 		t.Errorf("HEAD: status %d, %d bytes, Content-Length %q (GET %d)", head.Code, head.Body.Len(), head.Header().Get("Content-Length"), rec.Body.Len())
 	}
 }
+
+// TestDownloadIdentityEncoding: a download is sent as it is, never gzipped
+// on the fly, even to a client that accepts gzip, so that it carries its
+// Content-Length (the length its enclosure link gives) and answers byte
+// ranges (resumed downloads, GDAL's /vsicurl/).
+func TestDownloadIdentityEncoding(t *testing.T) {
+	s := fixtureServer(t)
+	for _, target := range []string{
+		"/collections/districts/items?f=gpkg",
+		"/collections/districts/items?f=shp",
+		"/collections/districts/items?f=kml",
+		"/collections/districts/items?f=csv",
+		"/collections/districts/items?f=csv&datetime=2025-06-01",
+		"/download/beibeimap.gpkg",
+		"/download/beibeimap-qgis.zip",
+	} {
+		t.Run(target, func(t *testing.T) {
+			rec := do(t, s, http.MethodGet, target, "Accept-Encoding", "gzip, deflate, br")
+			body := rec.Body.Bytes()
+			if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "" || rec.Header().Get("Content-Length") != fmt.Sprint(len(body)) {
+				t.Fatalf("status %d, Content-Encoding %q, Content-Length %q, body %d bytes", rec.Code, rec.Header().Get("Content-Encoding"), rec.Header().Get("Content-Length"), len(body))
+			}
+			if len(body) < 200 {
+				t.Fatalf("body of %d bytes is too short to test ranges", len(body))
+			}
+			part := do(t, s, http.MethodGet, target, "Accept-Encoding", "gzip", "Range", "bytes=100-199")
+			if part.Code != http.StatusPartialContent || part.Header().Get("Content-Encoding") != "" ||
+				part.Header().Get("Content-Range") != fmt.Sprintf("bytes 100-199/%d", len(body)) || part.Body.String() != string(body[100:200]) {
+				t.Errorf("Range: status %d, Content-Encoding %q, Content-Range %q, %d bytes equal to the file's: %v",
+					part.Code, part.Header().Get("Content-Encoding"), part.Header().Get("Content-Range"), part.Body.Len(), part.Body.String() == string(body[100:200]))
+			}
+		})
+	}
+	// The JSON answers are still gzipped.
+	if rec := do(t, s, http.MethodGet, "/collections/districts/items?datetime=../..", "Accept-Encoding", "gzip"); rec.Header().Get("Content-Encoding") != "gzip" {
+		t.Errorf("items JSON: Content-Encoding %q, want gzip", rec.Header().Get("Content-Encoding"))
+	}
+}

@@ -222,6 +222,23 @@ func (s *Server) handleReady(c echo.Context) error {
 	return c.JSON(http.StatusOK, body)
 }
 
+// skipGzip is the Skipper of the gzip middleware: it leaves an answer
+// uncompressed when the client does not accept gzip (see acceptsGzip) or
+// when the answer is a download (isDownload). Downloads go out as the file
+// itself because the gzip middleware drops Content-Length and would
+// compress a 206 partial answer, breaking both the length their enclosure
+// links announce and byte ranges (resumed downloads, GDAL's /vsicurl/,
+// which reads a remote GeoPackage by ranges); and a GeoPackage, a ZIP or
+// the QGIS archive gains little or nothing from a second compression. KML
+// and CSV are text that gzip would shrink a few times over, but they are
+// exempt too, for the same length and ranges, and because compressing a
+// whole-collection file anew on every request costs CPU the JSON path
+// shares; a client short of bandwidth takes the Shapefile ZIP or the
+// GeoPackage.
+func skipGzip(c echo.Context) bool {
+	return !acceptsGzip(c.Request().Header.Get("Accept-Encoding")) || isDownload(c)
+}
+
 // acceptsGzip reports whether an Accept-Encoding value names gzip with a
 // q-value above 0 (RFC 9110 §12.5.3): echo's gzip middleware only looks
 // for the word, so "gzip;q=0", a refusal, would get gzip. A malformed

@@ -131,8 +131,7 @@ func New(cfg Config) *Server {
 			ExposeHeaders: []string{"ETag", "Link", "Content-Crs", "OGC-NumberMatched"},
 		}))
 	}
-	s.e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024,
-		Skipper: func(c echo.Context) bool { return !acceptsGzip(c.Request().Header.Get("Accept-Encoding")) }}))
+	s.e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Skipper: skipGzip}))
 	s.routes()
 	for _, r := range s.e.Routes() {
 		s.routeNames[r.Path] = true
