@@ -6,6 +6,7 @@ package server_test
 
 import (
 	"archive/zip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"beibeimap/data"
@@ -474,4 +476,222 @@ func TestDownloadIdentityEncoding(t *testing.T) {
 	if rec := do(t, s, http.MethodGet, "/collections/districts/items?datetime=../..", "Accept-Encoding", "gzip"); rec.Header().Get("Content-Encoding") != "gzip" {
 		t.Errorf("items JSON: Content-Encoding %q, want gzip", rec.Header().Get("Content-Encoding"))
 	}
+}
+
+// enclosures returns the enclosure links of /collections and of every
+// collection document: href (as a path) → length, 0 for none.
+func enclosures(t *testing.T, h http.Handler) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	add := func(doc map[string]any) {
+		links, _ := doc["links"].([]any)
+		for _, l := range links {
+			m := l.(map[string]any)
+			if m["rel"] != "enclosure" {
+				continue
+			}
+			n, _ := m["length"].(float64)
+			if _, has := m["length"]; has && (n <= 0 || n != float64(int64(n))) {
+				t.Errorf("%s: length %v is no positive integer", m["href"], m["length"])
+			}
+			out[pathOf(t, m["href"].(string))] = int64(n)
+		}
+	}
+	doc := getJSON(t, h, "/collections", "application/json")
+	add(doc)
+	for _, c := range doc["collections"].([]any) {
+		id := c.(map[string]any)["id"].(string)
+		add(c.(map[string]any))
+		add(getJSON(t, h, "/collections/"+url.PathEscape(id), "application/json"))
+	}
+	return out
+}
+
+// getBody GETs target from h, as a client accepting gzip, and returns the
+// body of a 200 answer sent without content coding.
+func getBody(t *testing.T, h http.Handler, target string) []byte {
+	t.Helper()
+	rec := do(t, h, http.MethodGet, target, "Accept-Encoding", "gzip")
+	if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "" {
+		t.Fatalf("GET %s: status %d, Content-Encoding %q", target, rec.Code, rec.Header().Get("Content-Encoding"))
+	}
+	return rec.Body.Bytes()
+}
+
+// TestDownloadLengths: once the server has written the unfiltered
+// downloads of the snapshot, every enclosure link to a download, of every
+// collection and of /collections, gives the length of what a GET of its
+// href returns; and those bytes are the same that a server writing the
+// file for the request sends. Before, the documents do not wait for them.
+func TestDownloadLengths(t *testing.T) {
+	store := defaultStore(t)
+	s := server.New(server.Config{Store: store})
+	before := enclosures(t, s)
+	for href, n := range before {
+		if n != 0 {
+			t.Errorf("%s: length %d before any download was written", href, n)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := s.WaitDownloads(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := enclosures(t, s)
+	if len(after) != len(before) {
+		t.Fatalf("%d enclosures, before %d", len(after), len(before))
+	}
+	fresh := server.New(server.Config{Store: store}) // writes each file for its request
+	lengths := 0
+	for href, n := range after {
+		if strings.Contains(href, "datetime=") { // the GeoJSON enclosure: no length (see buildCollection)
+			if n != 0 {
+				t.Errorf("%s: length %d", href, n)
+			}
+			continue
+		}
+		body := getBody(t, s, href)
+		if n == 0 {
+			t.Errorf("%s: no length, %d bytes", href, len(body))
+			continue
+		}
+		lengths++
+		if int64(len(body)) != n {
+			t.Errorf("%s: length %d, GET gives %d bytes", href, n, len(body))
+		}
+		if other := getBody(t, fresh, href); string(other) != string(body) {
+			t.Errorf("%s: the written file (%d bytes) differs from the one written for a request (%d bytes)", href, len(body), len(other))
+		}
+	}
+	if want := 4*len(store.Snapshot().Collections()) + 2; lengths != want {
+		t.Errorf("%d links with a length, want %d", lengths, want)
+	}
+}
+
+// TestDownloadLengthsAfterReload: when the store publishes different
+// data, the lengths of the old snapshot are not reported, and those that
+// come are the new files'.
+func TestDownloadLengthsAfterReload(t *testing.T) {
+	store := fixtureStore(t)
+	s := server.New(server.Config{Store: store})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.WaitDownloads(ctx); err != nil {
+		t.Fatal(err)
+	}
+	old := enclosures(t, s)
+	const gpkg = "/collections/districts/items?f=gpkg"
+	if old[gpkg] == 0 {
+		t.Fatalf("no length for %s: %v", gpkg, old)
+	}
+	oldBody := getBody(t, s, gpkg)
+
+	fsys := fstest.MapFS{}
+	for _, name := range []string{"districts", "seats", "corridors"} {
+		b, err := os.ReadFile("testdata/fixture/" + name + ".geojson")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[name+".geojson"] = &fstest.MapFile{Data: []byte(strings.ReplaceAll(string(b), `"name":"北碚区"`, `"name":"北碚区（重新划定后的北碚区）"`))}
+	}
+	snap, err := data.LoadSnapshot(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Swap(snap)
+	for href, n := range enclosures(t, s) {
+		if n != 0 {
+			t.Errorf("%s: length %d right after the reload (old length %d)", href, n, old[href])
+		}
+	}
+	if body := getBody(t, s, gpkg); string(body) == string(oldBody) {
+		t.Errorf("%s: the old file is served for the new data", gpkg)
+	}
+	if err := s.WaitDownloads(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := enclosures(t, s)
+	for href, n := range now {
+		if n == 0 {
+			continue
+		}
+		if body := getBody(t, s, href); int64(len(body)) != n {
+			t.Errorf("%s: length %d, GET gives %d bytes", href, n, len(body))
+		}
+	}
+	// A GeoPackage grows by whole pages: its length may stay, its bytes not.
+	if body := getBody(t, s, gpkg); now[gpkg] == 0 || string(body) == string(oldBody) {
+		t.Errorf("%s: length %d after the reload, the old file served: %v", gpkg, now[gpkg], string(body) == string(oldBody))
+	}
+	for _, href := range []string{"/collections/districts/items?f=csv", "/collections/districts/items?f=kml", "/collections/districts/items?f=shp"} {
+		if now[href] == 0 || now[href] == old[href] {
+			t.Errorf("%s: length %d after the reload, %d before", href, now[href], old[href])
+		}
+	}
+}
+
+// TestDownloadLengthsSchemas validates /collections and every collection
+// document, once their enclosure links carry lengths, against the official
+// OGC API – Features 1.0.1 schemas (as TestOGCSchemas does for documents
+// of a server that has not written its downloads yet).
+func TestDownloadLengthsSchemas(t *testing.T) {
+	node := requireNodeModule(t, "ajv")
+	requireNodeModule(t, "ajv-formats")
+	requireNodeModule(t, "yaml")
+	s := server.New(server.Config{Store: defaultStore(t)})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := s.WaitDownloads(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	type entry struct {
+		Name   string `json:"name"`
+		Schema string `json:"schema"`
+		File   string `json:"file"`
+	}
+	var manifest []entry
+	lengths := 0
+	add := func(target string, schemas ...string) map[string]any {
+		rec := do(t, s, http.MethodGet, target)
+		if rec.Code != 200 {
+			t.Fatalf("GET %s: status %d", target, rec.Code)
+		}
+		lengths += strings.Count(rec.Body.String(), `"length":`)
+		file := filepath.Join(dir, fmt.Sprintf("%03d.json", len(manifest)))
+		if err := os.WriteFile(file, rec.Body.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, sc := range schemas {
+			manifest = append(manifest, entry{target + " (" + sc + ")", sc, file})
+		}
+		var doc map[string]any
+		json.Unmarshal(rec.Body.Bytes(), &doc)
+		return doc
+	}
+	cols := add("/collections", "core/collections.yaml", "crs/collections.yaml")
+	for _, c := range cols["collections"].([]any) {
+		add("/collections/"+url.PathEscape(c.(map[string]any)["id"].(string)), "core/collection.yaml", "crs/collection.yaml")
+	}
+	if lengths == 0 {
+		t.Fatal("no link has a length: nothing of it to validate")
+	}
+	b, _ := json.Marshal(manifest)
+	mf := filepath.Join(dir, "manifest.json")
+	if err := os.WriteFile(mf, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var res []struct {
+		Name   string   `json:"name"`
+		Errors []string `json:"errors"`
+	}
+	if out := run(t, 2*time.Minute, nil, node, "testdata/ogc_schemas.mjs", mf); json.Unmarshal([]byte(out), &res) != nil || len(res) != len(manifest) {
+		t.Fatalf("ogc_schemas.mjs validated %d of %d documents:\n%s", len(res), len(manifest), out)
+	}
+	for _, r := range res {
+		if len(r.Errors) > 0 {
+			t.Errorf("%s: %s", r.Name, strings.Join(r.Errors, "; "))
+		}
+	}
+	t.Logf("%d documents with %d lengths validated", len(res), lengths)
 }

@@ -74,6 +74,9 @@ type Server struct {
 	tiles *tiles.Cache
 	// derived caches what is derived from the current snapshot.
 	derived atomic.Pointer[derived]
+	// downloads holds the unfiltered downloads of the current snapshot
+	// (derived.go, download.go).
+	downloads atomic.Pointer[downloadFiles]
 	// scratch recycles the state of single lookups (*lookupScratch).
 	scratch sync.Pool
 	// web is the map page's files; webTags caches their ETags (name → tag).
