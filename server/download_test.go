@@ -11,13 +11,16 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -568,6 +571,24 @@ func TestDownloadLengths(t *testing.T) {
 	}
 }
 
+// renamedFixture returns the fixture data with another name for 北碚区.
+func renamedFixture(t *testing.T) *geo.Snapshot {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for _, name := range []string{"districts", "seats", "corridors"} {
+		b, err := os.ReadFile("testdata/fixture/" + name + ".geojson")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[name+".geojson"] = &fstest.MapFile{Data: []byte(strings.ReplaceAll(string(b), `"name":"北碚区"`, `"name":"北碚区（重新划定后的北碚区）"`))}
+	}
+	snap, err := data.LoadSnapshot(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
 // TestDownloadLengthsAfterReload: when the store publishes different
 // data, the lengths of the old snapshot are not reported, and those that
 // come are the new files'.
@@ -586,19 +607,7 @@ func TestDownloadLengthsAfterReload(t *testing.T) {
 	}
 	oldBody := getBody(t, s, gpkg)
 
-	fsys := fstest.MapFS{}
-	for _, name := range []string{"districts", "seats", "corridors"} {
-		b, err := os.ReadFile("testdata/fixture/" + name + ".geojson")
-		if err != nil {
-			t.Fatal(err)
-		}
-		fsys[name+".geojson"] = &fstest.MapFile{Data: []byte(strings.ReplaceAll(string(b), `"name":"北碚区"`, `"name":"北碚区（重新划定后的北碚区）"`))}
-	}
-	snap, err := data.LoadSnapshot(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store.Swap(snap)
+	store.Swap(renamedFixture(t))
 	for href, n := range enclosures(t, s) {
 		if n != 0 {
 			t.Errorf("%s: length %d right after the reload (old length %d)", href, n, old[href])
@@ -694,4 +703,77 @@ func TestDownloadLengthsSchemas(t *testing.T) {
 		}
 	}
 	t.Logf("%d documents with %d lengths validated", len(res), lengths)
+}
+
+// TestDownloadDuringReload downloads while the store swaps between two
+// snapshots again and again (each swap retires the files written for the
+// previous one): every answer is whole, and the file of one snapshot or
+// the other.
+func TestDownloadDuringReload(t *testing.T) {
+	a, b := fixtureStore(t).Snapshot(), renamedFixture(t)
+	const target = "/download/beibeimap.gpkg"
+	want := map[string]bool{}
+	for _, snap := range []*geo.Snapshot{a, b} {
+		want[string(getBody(t, server.New(server.Config{Store: geo.NewStore(snap)}), target))] = true
+	}
+	if len(want) != 2 {
+		t.Fatal("the two snapshots give the same file")
+	}
+	fds := func() int { // open files of the process (Linux)
+		des, _ := os.ReadDir("/proc/self/fd")
+		return len(des)
+	}
+	// Without the collector, no finalizer closes a file for us.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	before := fds()
+	store := geo.NewStore(a)
+	s := server.New(server.Config{Store: store})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	stop := make(chan struct{})
+	errs := make(chan string, 100)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				req := httptest.NewRequest(http.MethodGet, target, nil)
+				rec := httptest.NewRecorder()
+				s.ServeHTTP(rec, req)
+				if rec.Code != 200 || rec.Header().Get("Content-Length") != fmt.Sprint(rec.Body.Len()) || !want[rec.Body.String()] {
+					select {
+					case errs <- fmt.Sprintf("status %d, Content-Length %s, %d bytes, a known file: %v", rec.Code, rec.Header().Get("Content-Length"), rec.Body.Len(), want[rec.Body.String()]):
+					default:
+					}
+				}
+			}
+		}()
+	}
+	for i := range 10 {
+		next := a
+		if i%2 == 0 {
+			next = b
+		}
+		store.Swap(next)
+		if err := s.WaitDownloads(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	// The files of the current snapshot stay open, those of the nine
+	// retired ones are closed.
+	if n, current := fds()-before, 3*4+2; before > 0 && n > current+4 {
+		t.Errorf("%d more files open than before; the current snapshot's downloads are %d", n, current)
+	}
 }
