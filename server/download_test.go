@@ -449,6 +449,16 @@ func TestDownloadCaching(t *testing.T) {
 // ranges (resumed downloads, GDAL's /vsicurl/).
 func TestDownloadIdentityEncoding(t *testing.T) {
 	s := fixtureServer(t)
+	t.Run("written for the request", func(t *testing.T) { identityEncoding(t, s) })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.WaitDownloads(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("written aside", func(t *testing.T) { identityEncoding(t, s) })
+}
+
+func identityEncoding(t *testing.T, s http.Handler) {
 	for _, target := range []string{
 		"/collections/districts/items?f=gpkg",
 		"/collections/districts/items?f=shp",
@@ -776,4 +786,55 @@ func TestDownloadDuringReload(t *testing.T) {
 	if n, current := fds()-before, 3*4+2; before > 0 && n > current+4 {
 		t.Errorf("%d more files open than before; the current snapshot's downloads are %d", n, current)
 	}
+}
+
+// TestDownloadVsicurl opens the whole-dataset GeoPackage where it is
+// served, with GDAL's /vsicurl/, which reads a remote file by byte ranges
+// instead of downloading it: every table with its feature count, the
+// reads answered 206 and uncompressed.
+func TestDownloadVsicurl(t *testing.T) {
+	requireTool(t, "ogrinfo")
+	st := defaultStore(t)
+	s := server.New(server.Config{Store: st})
+	var mu sync.Mutex
+	var ranges []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w}
+		s.ServeHTTP(sw, r)
+		if r.Header.Get("Range") != "" {
+			mu.Lock()
+			ranges = append(ranges, fmt.Sprintf("%s %s %d %q", r.Header.Get("Accept-Encoding"), r.Header.Get("Range"), sw.code, w.Header().Get("Content-Encoding")))
+			mu.Unlock()
+		}
+	}))
+	defer ts.Close()
+	path := "/vsicurl/" + ts.URL + "/download/beibeimap.gpkg"
+	for _, c := range st.Snapshot().Collections() {
+		out := ogr(t, "ogrinfo", "-ro", "-so", "--config", "GDAL_HTTP_HEADERS", "Accept-Encoding: gzip", path, c.ID)
+		if m := regexp.MustCompile(`Feature Count: (\d+)`).FindStringSubmatch(out); m == nil || m[1] != fmt.Sprint(len(c.Features)) {
+			t.Errorf("%s: feature count %v, want %d", c.ID, m, len(c.Features))
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(ranges) == 0 {
+		t.Fatal("GDAL sent no range request")
+	}
+	for _, r := range ranges {
+		if !strings.Contains(r, " 206 \"\"") {
+			t.Errorf("range request (Accept-Encoding, Range, status, Content-Encoding): %s", r)
+		}
+	}
+	t.Logf("%d range requests, the first %s", len(ranges), ranges[0])
+}
+
+// statusWriter remembers the status code written through it.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
 }
