@@ -255,7 +255,10 @@ func TestDownloadDataset(t *testing.T) {
 
 // TestGeoPackageRoundTrip serves the whole-dataset GeoPackage back as the
 // data (data.GeoPackageFS, what serve --data FILE.gpkg does): every
-// collection document, items page and feature is byte-identical.
+// collection document, items page and feature is byte-identical but for
+// the lengths of the downloads, which each server gives once it has
+// written them, and which depend on the time stamps of its snapshot (the
+// QGIS archive deflates a GeoPackage stamped with them).
 func TestGeoPackageRoundTrip(t *testing.T) {
 	now := func() time.Time { return fixedNow }
 	a := server.New(server.Config{Store: defaultStore(t), Now: now})
@@ -265,6 +268,11 @@ func TestGeoPackageRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := server.New(server.Config{Store: geo.NewStore(snap), Now: now})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := a.WaitDownloads(ctx); err != nil { // a's documents have lengths, b's not yet
+		t.Fatal(err)
+	}
 	targets := []string{"/collections", "/api"}
 	for _, c := range snap.Collections() {
 		p := "/collections/" + c.ID
@@ -280,8 +288,7 @@ func TestGeoPackageRoundTrip(t *testing.T) {
 			t.Errorf("%s: status %d from the embedded data, %d from the GeoPackage", target, ra.Code, rb.Code)
 			continue
 		}
-		if ra.Body.String() != rb.Body.String() {
-			x, y := ra.Body.String(), rb.Body.String()
+		if x, y := lengthMember.ReplaceAllString(ra.Body.String(), ""), lengthMember.ReplaceAllString(rb.Body.String(), ""); x != y {
 			i := 0
 			for i < len(x) && i < len(y) && x[i] == y[i] {
 				i++
@@ -290,6 +297,9 @@ func TestGeoPackageRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// lengthMember matches the length member of a link in a JSON document.
+var lengthMember = regexp.MustCompile(`,\s*"length":\s*\d+`)
 
 // TestDownloadOtherFormats opens the Shapefile, KML and CSV downloads of a
 // filtered request with GDAL: the same features as the items endpoint.
