@@ -159,10 +159,8 @@ type loadState struct {
 // Loaded records the outcome of one load of the data (at start-up, on
 // SIGHUP or when --watch sees a change) that took took: err nil means snap
 // is now served; otherwise the previous snapshot stays and err is what
-// /readyz shows and the reload-failure metric counts. A served snap has
-// its unfiltered downloads written in the background from then on (see
-// downloadFiles), so that the collection documents soon give their
-// lengths. It is safe for concurrent use.
+// /readyz shows and the reload-failure metric counts. It is safe for
+// concurrent use.
 func (s *Server) Loaded(snap *geo.Snapshot, took time.Duration, err error) {
 	st := &s.loads
 	st.mu.Lock()
@@ -182,7 +180,6 @@ func (s *Server) Loaded(snap *geo.Snapshot, took time.Duration, err error) {
 	s.metrics.reloads.WithLabelValues("ok").Inc()
 	if snap != nil {
 		s.metrics.published(snap, took)
-		s.downloadsFor(snap) // start writing its downloads in the background
 	}
 }
 
