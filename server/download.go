@@ -5,7 +5,10 @@ package server
 // whole dataset as one GeoPackage or as a QGIS project beside that
 // GeoPackage (datasetFiles). Files are written to a temporary directory and
 // streamed from there, so memory stays flat whatever their size, and the
-// length is known (Content-Length, ranges).
+// length is known (Content-Length, ranges). The unfiltered ones, which the
+// collection documents link to, are written once per snapshot in the
+// background (writeDownloads, into its downloadFiles) and sent from there,
+// and their links give their lengths.
 
 import (
 	"bufio"
