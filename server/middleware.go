@@ -227,14 +227,14 @@ func (s *Server) handleReady(c echo.Context) error {
 // when the answer is a download (isDownload). Downloads go out as the file
 // itself because the gzip middleware drops Content-Length and would
 // compress a 206 partial answer, breaking both the length their enclosure
-// links announce and byte ranges (resumed downloads, GDAL's /vsicurl/,
-// which reads a remote GeoPackage by ranges); and a GeoPackage, a ZIP or
-// the QGIS archive gains little or nothing from a second compression. KML
-// and CSV are text that gzip would shrink a few times over, but they are
-// exempt too, for the same length and ranges, and because compressing a
-// whole-collection file anew on every request costs CPU the JSON path
-// shares; a client short of bandwidth takes the Shapefile ZIP or the
-// GeoPackage.
+// links announce and byte ranges (resumed downloads, and GDAL's /vsicurl/,
+// which reads a remote GeoPackage by ranges and fails on a gzipped one).
+// What compression would save varies: nothing on the ZIPs (the Shapefile,
+// the QGIS archive), about half of a GeoPackage, two thirds of KML and CSV
+// (districts of the default data: 538 kB of KML and 489 kB of CSV to about
+// 167 kB each). KML and CSV are exempt all the same, for the same length
+// and ranges, and because compressing a whole-collection file anew on
+// every request would cost the CPU the JSON answers share.
 func skipGzip(c echo.Context) bool {
 	return !acceptsGzip(c.Request().Header.Get("Accept-Encoding")) || isDownload(c)
 }
