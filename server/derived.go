@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"os"
 	"sync"
 
 	"beibeimap/geo"
@@ -51,4 +53,156 @@ const maxPooledBuffer = 4 << 20
 func newBuffer() any {
 	b := make([]byte, 0, 64<<10)
 	return &b
+}
+
+// downloadKey names an unfiltered download: format f of collection coll
+// (the f parameter of downloads), or, coll empty, the dataset file f of
+// datasetFiles.
+type downloadKey struct{ coll, f string }
+
+// downloadFiles holds the unfiltered downloads of one snapshot, those the
+// collection documents link to, as writeDownloads writes them one after
+// the other in the background: their lengths go into the enclosure links
+// and the files themselves are sent to whoever asks for them. Only the
+// snapshot the store serves gets one (downloadsFor), and a newer snapshot
+// retires it: generation stops and each file is closed once the last
+// answer reading it ends. It is safe for concurrent use.
+type downloadFiles struct {
+	snap   *geo.Snapshot
+	ctx    context.Context
+	cancel context.CancelFunc
+	// done is closed when writeDownloads returns.
+	done chan struct{}
+
+	mu      sync.RWMutex
+	retired bool
+	ready   map[downloadKey]*readyFile
+}
+
+// readyFile is one written download: an open file already unlinked, so
+// that its disk space is freed when it is closed and nothing is left
+// behind by a crash.
+type readyFile struct {
+	f    *os.File
+	size int64
+
+	mu      sync.Mutex
+	users   int
+	retired bool
+}
+
+// acquire reports whether the file can be read, counting one more reader
+// who must call release.
+func (r *readyFile) acquire() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.retired {
+		return false
+	}
+	r.users++
+	return true
+}
+
+// release ends a read started by acquire.
+func (r *readyFile) release() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.users--; r.users == 0 && r.retired {
+		r.f.Close()
+	}
+}
+
+// retire closes the file now or, if it is being read, after the last read.
+func (r *readyFile) retire() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.retired = true
+	if r.users == 0 {
+		r.f.Close()
+	}
+}
+
+// downloadsFor returns the downloadFiles of snap, creating it and starting
+// its writeDownloads when snap is the store's current snapshot and has
+// none yet (which retires that of the previous snapshot); nil when snap is
+// no longer current. A downloadFiles just created has no file ready, so
+// the first document built from it carries no length: what it says does
+// not depend on how fast the files are written.
+func (s *Server) downloadsFor(snap *geo.Snapshot) *downloadFiles {
+	for {
+		old := s.downloads.Load()
+		if old != nil && old.snap == snap {
+			return old
+		}
+		if snap != s.store.Snapshot() {
+			return nil
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		n := &downloadFiles{snap: snap, ctx: ctx, cancel: cancel, done: make(chan struct{}), ready: map[downloadKey]*readyFile{}}
+		if s.downloads.CompareAndSwap(old, n) {
+			if old != nil {
+				old.retire()
+			}
+			go func() {
+				defer close(n.done)
+				s.writeDownloads(n)
+			}()
+			return n
+		}
+		cancel()
+	}
+}
+
+// readyDownload returns the written file of key for snap, acquired (the
+// caller releases it), or nil when key is nil or that file is not written.
+// It never starts writing.
+func (s *Server) readyDownload(snap *geo.Snapshot, key *downloadKey) *readyFile {
+	fs := s.downloads.Load()
+	if key == nil || fs == nil || fs.snap != snap {
+		return nil
+	}
+	fs.mu.RLock()
+	defer fs.mu.RUnlock()
+	if r := fs.ready[*key]; r != nil && r.acquire() {
+		return r
+	}
+	return nil
+}
+
+// length returns the byte length of the download key, 0 when it is not
+// written (yet) or fs is nil.
+func (fs *downloadFiles) length(key downloadKey) int64 {
+	if fs == nil {
+		return 0
+	}
+	fs.mu.RLock()
+	defer fs.mu.RUnlock()
+	if r := fs.ready[key]; r != nil {
+		return r.size
+	}
+	return 0
+}
+
+// add records the written file of key and reports whether fs still wants
+// it; a retired fs closes it instead.
+func (fs *downloadFiles) add(key downloadKey, f *os.File, size int64) bool {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fs.retired {
+		f.Close()
+		return false
+	}
+	fs.ready[key] = &readyFile{f: f, size: size}
+	return true
+}
+
+// retire stops the writing and closes every file once unread.
+func (fs *downloadFiles) retire() {
+	fs.cancel()
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.retired = true
+	for _, r := range fs.ready {
+		r.retire()
+	}
 }

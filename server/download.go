@@ -5,13 +5,18 @@ package server
 // whole dataset as one GeoPackage or as a QGIS project beside that
 // GeoPackage (datasetFiles). Files are written to a temporary directory and
 // streamed from there, so memory stays flat whatever their size, and the
-// length is known (Content-Length, ranges).
+// length is known (Content-Length, ranges). The unfiltered ones, which the
+// collection documents link to, are written once per snapshot in the
+// background (writeDownloads, into its downloadFiles) and sent from there,
+// and their links give their lengths.
 
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -135,7 +140,9 @@ func (s *Server) handleItemsOrDownload(c echo.Context) error {
 // filters, properties) as a file of format d. Every matching feature is in
 // it unless limit (and cursor) ask for one page. Coordinates stay in WGS84
 // (crs may only name CRS84 or EPSG:4326, which a GeoPackage stores the
-// same way), and the geometry cannot be skipped.
+// same way), and the geometry cannot be skipped. The unfiltered download
+// (f alone), which the collection links, comes from the snapshot's
+// downloadFiles once written there.
 func (s *Server) handleItemsDownload(c echo.Context, d *download) error {
 	snap, err := s.snapshot()
 	if err != nil {
@@ -145,28 +152,43 @@ func (s *Server) handleItemsDownload(c echo.Context, d *download) error {
 	if err != nil {
 		return err
 	}
-	qs := snap.Fields(col.ID)
-	if err := checkParams(c, downloadParams, isQueryableParam(qs)); err != nil {
+	if err := checkParams(c, downloadParams, isQueryableParam(snap.Fields(col.ID))); err != nil {
 		return err
 	}
 	q := c.QueryParams()
-	iq, err := parseItemsQuery(q, col, qs)
+	name, layers, o, err := itemsDownload(snap, col, d, q)
 	if err != nil {
 		return err
 	}
+	var key *downloadKey
+	if len(q) == 1 && len(q["f"]) == 1 {
+		key = &downloadKey{coll: col.ID, f: d.f}
+	}
+	return s.serveDownload(c, snap, d, name, layers, o, key)
+}
+
+// itemsDownload returns the file name, the layer and the options of a
+// download of collection col as format d asked for by the query q, whose
+// parameter names checkParams has accepted; the error is an InputError.
+func itemsDownload(snap *geo.Snapshot, col *geo.Collection, d *download, q url.Values) (string, []gpkg.Layer, downloadOptions, error) {
+	var o downloadOptions
+	iq, err := parseItemsQuery(q, col, snap.Fields(col.ID))
+	if err != nil {
+		return "", nil, o, err
+	}
 	if iq.crs != geo.WGS84 && iq.crs != geo.EPSG4326 {
-		return geo.Invalidf("crs", "downloads are in WGS84 longitude/latitude (CRS84); %s is only served as GeoJSON", iq.crs.URI())
+		return "", nil, o, geo.Invalidf("crs", "downloads are in WGS84 longitude/latitude (CRS84); %s is only served as GeoJSON", iq.crs.URI())
 	}
 	if iq.skipGeometry {
-		return geo.Invalidf("skipGeometry", "a %s download always has geometry", d.title)
+		return "", nil, o, geo.Invalidf("skipGeometry", "a %s download always has geometry", d.title)
 	}
-	o := downloadOptions{created: snap.Created()}
+	o.created = snap.Created()
 	if q.Has("bom") {
 		if d.f != "csv" {
-			return geo.Invalidf("bom", "bom applies to f=csv only")
+			return "", nil, o, geo.Invalidf("bom", "bom applies to f=csv only")
 		}
 		if o.bom, err = strconv.ParseBool(q.Get("bom")); err != nil {
-			return geo.Invalidf("bom", "%q is not true or false", q.Get("bom"))
+			return "", nil, o, geo.Invalidf("bom", "%q is not true or false", q.Get("bom"))
 		}
 	}
 	all := selectFeatures(snap, col, iq)
@@ -177,13 +199,13 @@ func (s *Server) handleItemsDownload(c echo.Context, d *download) error {
 	if q.Has("datetime") {
 		name += "-" + q.Get("datetime")
 	}
-	layers := []gpkg.Layer{{Collection: col, Features: all, Properties: iq.properties}}
-	return s.serveDownload(c, snap, d, fileName(name)+d.ext, layers, o)
+	return fileName(name) + d.ext, []gpkg.Layer{{Collection: col, Features: all, Properties: iq.properties}}, o, nil
 }
 
 // handleDatasetDownload serves every collection, every version, as one
 // file of datasetFiles: /download/beibeimap.gpkg, the GeoPackage, and
-// /download/beibeimap.qgz, a QGIS project with that GeoPackage inside.
+// /download/beibeimap.qgz, a QGIS project with that GeoPackage inside;
+// from the snapshot's downloadFiles once written there.
 func (s *Server) handleDatasetDownload(c echo.Context) error {
 	snap, err := s.snapshot()
 	if err != nil {
@@ -192,20 +214,31 @@ func (s *Server) handleDatasetDownload(c echo.Context) error {
 	if err := checkParams(c, nil, nil); err != nil {
 		return err
 	}
-	var d *download
-	for i := range datasetFiles {
-		if c.Param("file") == datasetFiles[i].f {
-			d = &datasetFiles[i]
-		}
-	}
+	d := datasetFile(c.Param("file"))
 	if d == nil {
 		return &geo.InputError{Param: "file", Detail: fmt.Sprintf("no download %q (try %s.gpkg or %s.qgz)", c.Param("file"), datasetName, datasetName), Kind: geo.ErrNotFound}
 	}
+	return s.serveDownload(c, snap, d, d.f, datasetLayers(snap), downloadOptions{created: snap.Created()}, &downloadKey{f: d.f})
+}
+
+// datasetFile returns the file of datasetFiles called name, or nil.
+func datasetFile(name string) *download {
+	for i := range datasetFiles {
+		if datasetFiles[i].f == name {
+			return &datasetFiles[i]
+		}
+	}
+	return nil
+}
+
+// datasetLayers returns every collection of snap, every version, as the
+// layers of a whole-dataset download.
+func datasetLayers(snap *geo.Snapshot) []gpkg.Layer {
 	var layers []gpkg.Layer
 	for _, col := range snap.Collections() {
 		layers = append(layers, gpkg.Layer{Collection: col, Features: col.Features})
 	}
-	return s.serveDownload(c, snap, d, d.f, layers, downloadOptions{created: snap.Created()})
+	return layers
 }
 
 // datasetName is the file name (without extension) of the whole dataset.
@@ -237,32 +270,102 @@ func writeQGIS(ctx context.Context, path string, layers []gpkg.Layer, o download
 	})(ctx, path, layers[:1], o)
 }
 
-// serveDownload writes layers as format d to a temporary file and streams
-// it as an attachment called name. The file's time stamps are those of the
-// snapshot, so the same data give the same bytes.
-func (s *Server) serveDownload(c echo.Context, snap *geo.Snapshot, d *download, name string, layers []gpkg.Layer, o downloadOptions) error {
+// serveDownload sends layers as format d, an attachment called name, with
+// Content-Length, ranges and an ETag of the data and the request. When key
+// names an unfiltered download that the snapshot's downloadFiles holds, it
+// sends that file; otherwise it writes layers to a temporary file and
+// streams it from there. Either way the bytes are the same: a file's time
+// stamps are those of the snapshot (o.created), so the same snapshot gives
+// the same bytes.
+func (s *Server) serveDownload(c echo.Context, snap *geo.Snapshot, d *download, name string, layers []gpkg.Layer, o downloadOptions, key *downloadKey) error {
 	h := c.Response().Header()
 	if notModified(c, entityTag(snap.Version(), "download", d.f, c.Request().URL.RequestURI())) {
 		return c.NoContent(http.StatusNotModified)
 	}
+	var body io.ReadSeeker
+	if rf := s.readyDownload(snap, key); rf != nil {
+		defer rf.release()
+		body = io.NewSectionReader(rf.f, 0, rf.size)
+	} else {
+		f, err := writeDownload(c.Request().Context(), d, name, layers, o)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		body = f
+	}
+	h.Set(echo.HeaderContentType, d.mediaType)
+	h.Set(echo.HeaderContentDisposition, contentDisposition(name))
+	http.ServeContent(c.Response(), c.Request(), name, snap.Created(), body)
+	return nil
+}
+
+// writeDownload writes layers as format d into a file called name in a new
+// temporary directory and returns that file open for reading, already
+// unlinked: its disk space is freed when it is closed, and nothing is left
+// behind if the process dies.
+func writeDownload(ctx context.Context, d *download, name string, layers []gpkg.Layer, o downloadOptions) (*os.File, error) {
 	dir, err := os.MkdirTemp("", "beibeimap-download-")
 	if err != nil {
-		return fmt.Errorf("server: download: %w", err)
+		return nil, fmt.Errorf("server: download: %w", err)
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, name)
-	if err := d.write(c.Request().Context(), path, layers, o); err != nil {
-		return fmt.Errorf("server: download %s: %w", name, err)
+	if err := d.write(ctx, path, layers, o); err != nil {
+		return nil, fmt.Errorf("server: download %s: %w", name, err)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("server: download: %w", err)
+		return nil, fmt.Errorf("server: download: %w", err)
 	}
-	defer f.Close()
-	h.Set(echo.HeaderContentType, d.mediaType)
-	h.Set(echo.HeaderContentDisposition, contentDisposition(name))
-	http.ServeContent(c.Response(), c.Request(), name, snap.Created(), f)
-	return nil
+	if err := os.RemoveAll(dir); err != nil { // a system that cannot unlink an open file
+		f.Close()
+		return nil, fmt.Errorf("server: download: %w", err)
+	}
+	return f, nil
+}
+
+// writeDownloads writes, one after the other, every unfiltered download of
+// fs.snap that the collection documents link to: each format of downloads
+// for each collection (in the order of the links), then the datasetFiles.
+// It stops when fs is retired. A download that cannot be written (a
+// Shapefile of mixed geometry types is one) stays unwritten: its link has
+// no length, and a request for it is answered as if there were no
+// downloadFiles (here, the same 400).
+func (s *Server) writeDownloads(fs *downloadFiles) {
+	snap := fs.snap
+	write := func(key downloadKey, d *download, name string, layers []gpkg.Layer, o downloadOptions) bool {
+		f, err := writeDownload(fs.ctx, d, name, layers, o)
+		if err == nil {
+			var st os.FileInfo
+			if st, err = f.Stat(); err == nil {
+				return fs.add(key, f, st.Size())
+			}
+			f.Close()
+		}
+		if fs.ctx.Err() != nil {
+			return false
+		}
+		if !errors.Is(err, geo.ErrInvalid) {
+			s.log.Warn("writing a download", slog.String("collection", key.coll), slog.String("f", key.f), slog.Any("error", err))
+		}
+		return true
+	}
+	for _, col := range snap.Collections() {
+		for i := range downloads {
+			d := &downloads[i]
+			name, layers, o, err := itemsDownload(snap, col, d, url.Values{"f": {d.f}})
+			if err != nil || !write(downloadKey{coll: col.ID, f: d.f}, d, name, layers, o) {
+				return
+			}
+		}
+	}
+	for i := range datasetFiles {
+		d := &datasetFiles[i]
+		if !write(downloadKey{f: d.f}, d, d.f, datasetLayers(snap), downloadOptions{created: snap.Created()}) {
+			return
+		}
+	}
 }
 
 // unsafeName matches the characters a download's file name does not keep.
@@ -281,20 +384,39 @@ func contentDisposition(name string) string {
 }
 
 // downloadLinks returns the enclosure links of collection c: one per
-// download format, every feature and version.
-func downloadLinks(b baseURL, c *geo.Collection) []link {
-	var out []link
+// download format, every feature and version, each with its length when
+// fs (the downloadFiles of the snapshot, or nil) has it written.
+func downloadLinks(b baseURL, c *geo.Collection, fs *downloadFiles) []docLink {
+	var out []docLink
 	for _, d := range downloads {
-		out = append(out, link{Href: b.at(collectionPath(c.ID)+"/items", url.Values{"f": {d.f}}), Rel: "enclosure", Type: d.mediaType, Title: d.title + ": every feature and version of " + c.Title})
+		out = append(out, docLink{link{Href: b.at(collectionPath(c.ID)+"/items", url.Values{"f": {d.f}}), Rel: "enclosure", Type: d.mediaType,
+			Title: d.title + ": every feature and version of " + c.Title}, fs.length(downloadKey{coll: c.ID, f: d.f})})
 	}
 	return out
 }
 
-// datasetLinks returns the enclosure links of the whole dataset.
-func datasetLinks(b baseURL) []link {
-	var out []link
+// datasetLinks returns the enclosure links of the whole dataset, with
+// their lengths as downloadLinks.
+func datasetLinks(b baseURL, fs *downloadFiles) []docLink {
+	var out []docLink
 	for _, d := range datasetFiles {
-		out = append(out, link{Href: b.at("/download/"+d.f, nil), Rel: "enclosure", Type: d.mediaType, Title: d.title + ": every collection, every version"})
+		out = append(out, docLink{link{Href: b.at("/download/"+d.f, nil), Rel: "enclosure", Type: d.mediaType,
+			Title: d.title + ": every collection, every version"}, fs.length(downloadKey{f: d.f})})
 	}
 	return out
+}
+
+// isDownload reports whether a routed request asks for a file of downloads
+// or datasetFiles (an items request with f=gpkg, shp, kml or csv, or
+// /download/…): those are sent without content coding (see skipGzip). The
+// route patterns are those of routes.
+func isDownload(c echo.Context) bool {
+	switch c.Path() {
+	case "/download/:file":
+		return true
+	case "/collections/:collection/items":
+		f, ok := c.QueryParams()["f"]
+		return ok && downloadFormat(f[0]) != nil
+	}
+	return false
 }

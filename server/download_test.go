@@ -5,17 +5,22 @@ package server_test
 // filters.
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"beibeimap/data"
@@ -248,7 +253,10 @@ func TestDownloadDataset(t *testing.T) {
 
 // TestGeoPackageRoundTrip serves the whole-dataset GeoPackage back as the
 // data (data.GeoPackageFS, what serve --data FILE.gpkg does): every
-// collection document, items page and feature is byte-identical.
+// collection document, items page and feature is byte-identical but for
+// the lengths of the downloads, which each server gives once it has
+// written them, and which depend on the time stamps of its snapshot (the
+// QGIS archive deflates a GeoPackage stamped with them).
 func TestGeoPackageRoundTrip(t *testing.T) {
 	now := func() time.Time { return fixedNow }
 	a := server.New(server.Config{Store: defaultStore(t), Now: now})
@@ -258,6 +266,11 @@ func TestGeoPackageRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := server.New(server.Config{Store: geo.NewStore(snap), Now: now})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := a.WaitDownloads(ctx); err != nil { // a's documents have lengths, b's not yet
+		t.Fatal(err)
+	}
 	targets := []string{"/collections", "/api"}
 	for _, c := range snap.Collections() {
 		p := "/collections/" + c.ID
@@ -273,8 +286,7 @@ func TestGeoPackageRoundTrip(t *testing.T) {
 			t.Errorf("%s: status %d from the embedded data, %d from the GeoPackage", target, ra.Code, rb.Code)
 			continue
 		}
-		if ra.Body.String() != rb.Body.String() {
-			x, y := ra.Body.String(), rb.Body.String()
+		if x, y := lengthMember.ReplaceAllString(ra.Body.String(), ""), lengthMember.ReplaceAllString(rb.Body.String(), ""); x != y {
 			i := 0
 			for i < len(x) && i < len(y) && x[i] == y[i] {
 				i++
@@ -283,6 +295,9 @@ func TestGeoPackageRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// lengthMember matches the length member of a link in a JSON document.
+var lengthMember = regexp.MustCompile(`,\s*"length":\s*\d+`)
 
 // TestDownloadOtherFormats opens the Shapefile, KML and CSV downloads of a
 // filtered request with GDAL: the same features as the items endpoint.
@@ -437,4 +452,400 @@ func TestDownloadCaching(t *testing.T) {
 	if head.Code != 200 || head.Body.Len() != 0 || head.Header().Get("Content-Length") != fmt.Sprint(rec.Body.Len()) {
 		t.Errorf("HEAD: status %d, %d bytes, Content-Length %q (GET %d)", head.Code, head.Body.Len(), head.Header().Get("Content-Length"), rec.Body.Len())
 	}
+}
+
+// TestDownloadIdentityEncoding: a download is sent as it is, never gzipped
+// on the fly, even to a client that accepts gzip, so that it carries its
+// Content-Length (the length its enclosure link gives) and answers byte
+// ranges (resumed downloads, GDAL's /vsicurl/).
+func TestDownloadIdentityEncoding(t *testing.T) {
+	s := fixtureServer(t)
+	t.Run("written for the request", func(t *testing.T) { identityEncoding(t, s) })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.WaitDownloads(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("written aside", func(t *testing.T) { identityEncoding(t, s) })
+}
+
+func identityEncoding(t *testing.T, s http.Handler) {
+	for _, target := range []string{
+		"/collections/districts/items?f=gpkg",
+		"/collections/districts/items?f=shp",
+		"/collections/districts/items?f=kml",
+		"/collections/districts/items?f=csv",
+		"/collections/districts/items?f=csv&datetime=2025-06-01",
+		"/download/beibeimap.gpkg",
+		"/download/beibeimap.qgz",
+	} {
+		t.Run(target, func(t *testing.T) {
+			rec := do(t, s, http.MethodGet, target, "Accept-Encoding", "gzip, deflate, br")
+			body := rec.Body.Bytes()
+			if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "" || rec.Header().Get("Content-Length") != fmt.Sprint(len(body)) {
+				t.Fatalf("status %d, Content-Encoding %q, Content-Length %q, body %d bytes", rec.Code, rec.Header().Get("Content-Encoding"), rec.Header().Get("Content-Length"), len(body))
+			}
+			if len(body) < 200 {
+				t.Fatalf("body of %d bytes is too short to test ranges", len(body))
+			}
+			part := do(t, s, http.MethodGet, target, "Accept-Encoding", "gzip", "Range", "bytes=100-199")
+			if part.Code != http.StatusPartialContent || part.Header().Get("Content-Encoding") != "" ||
+				part.Header().Get("Content-Range") != fmt.Sprintf("bytes 100-199/%d", len(body)) || part.Body.String() != string(body[100:200]) {
+				t.Errorf("Range: status %d, Content-Encoding %q, Content-Range %q, %d bytes equal to the file's: %v",
+					part.Code, part.Header().Get("Content-Encoding"), part.Header().Get("Content-Range"), part.Body.Len(), part.Body.String() == string(body[100:200]))
+			}
+		})
+	}
+	// The JSON answers are still gzipped.
+	if rec := do(t, s, http.MethodGet, "/collections/districts/items?datetime=../..", "Accept-Encoding", "gzip"); rec.Header().Get("Content-Encoding") != "gzip" {
+		t.Errorf("items JSON: Content-Encoding %q, want gzip", rec.Header().Get("Content-Encoding"))
+	}
+}
+
+// enclosures returns the enclosure links of /collections and of every
+// collection document: href (as a path) → length, 0 for none.
+func enclosures(t *testing.T, h http.Handler) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	add := func(doc map[string]any) {
+		links, _ := doc["links"].([]any)
+		for _, l := range links {
+			m := l.(map[string]any)
+			if m["rel"] != "enclosure" {
+				continue
+			}
+			n, _ := m["length"].(float64)
+			if _, has := m["length"]; has && (n <= 0 || n != float64(int64(n))) {
+				t.Errorf("%s: length %v is no positive integer", m["href"], m["length"])
+			}
+			out[pathOf(t, m["href"].(string))] = int64(n)
+		}
+	}
+	doc := getJSON(t, h, "/collections", "application/json")
+	add(doc)
+	for _, c := range doc["collections"].([]any) {
+		id := c.(map[string]any)["id"].(string)
+		add(c.(map[string]any))
+		add(getJSON(t, h, "/collections/"+url.PathEscape(id), "application/json"))
+	}
+	return out
+}
+
+// getBody GETs target from h, as a client accepting gzip, and returns the
+// body of a 200 answer sent without content coding.
+func getBody(t *testing.T, h http.Handler, target string) []byte {
+	t.Helper()
+	rec := do(t, h, http.MethodGet, target, "Accept-Encoding", "gzip")
+	if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "" {
+		t.Fatalf("GET %s: status %d, Content-Encoding %q", target, rec.Code, rec.Header().Get("Content-Encoding"))
+	}
+	return rec.Body.Bytes()
+}
+
+// TestDownloadLengths: once the server has written the unfiltered
+// downloads of the snapshot, every enclosure link to a download, of every
+// collection and of /collections, gives the length of what a GET of its
+// href returns; and those bytes are the same that a server writing the
+// file for the request sends. Before, the documents do not wait for them.
+func TestDownloadLengths(t *testing.T) {
+	store := defaultStore(t)
+	s := server.New(server.Config{Store: store})
+	before := enclosures(t, s)
+	for href, n := range before {
+		if n != 0 {
+			t.Errorf("%s: length %d before any download was written", href, n)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := s.WaitDownloads(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := enclosures(t, s)
+	if len(after) != len(before) {
+		t.Fatalf("%d enclosures, before %d", len(after), len(before))
+	}
+	fresh := server.New(server.Config{Store: store}) // writes each file for its request
+	lengths := 0
+	for href, n := range after {
+		if strings.Contains(href, "datetime=") { // the GeoJSON enclosure: no length (see buildCollection)
+			if n != 0 {
+				t.Errorf("%s: length %d", href, n)
+			}
+			continue
+		}
+		body := getBody(t, s, href)
+		if n == 0 {
+			t.Errorf("%s: no length, %d bytes", href, len(body))
+			continue
+		}
+		lengths++
+		if int64(len(body)) != n {
+			t.Errorf("%s: length %d, GET gives %d bytes", href, n, len(body))
+		}
+		if other := getBody(t, fresh, href); string(other) != string(body) {
+			t.Errorf("%s: the written file (%d bytes) differs from the one written for a request (%d bytes)", href, len(body), len(other))
+		}
+	}
+	if want := 4*len(store.Snapshot().Collections()) + 2; lengths != want {
+		t.Errorf("%d links with a length, want %d", lengths, want)
+	}
+}
+
+// renamedFixture returns the fixture data with another name for 北碚区.
+func renamedFixture(t *testing.T) *geo.Snapshot {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for _, name := range []string{"districts", "seats", "corridors"} {
+		b, err := os.ReadFile("testdata/fixture/" + name + ".geojson")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[name+".geojson"] = &fstest.MapFile{Data: []byte(strings.ReplaceAll(string(b), `"name":"北碚区"`, `"name":"北碚区（重新划定后的北碚区）"`))}
+	}
+	snap, err := data.LoadSnapshot(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// TestDownloadLengthsAfterReload: when the store publishes different
+// data, the lengths of the old snapshot are not reported, and those that
+// come are the new files'.
+func TestDownloadLengthsAfterReload(t *testing.T) {
+	store := fixtureStore(t)
+	s := server.New(server.Config{Store: store})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.WaitDownloads(ctx); err != nil {
+		t.Fatal(err)
+	}
+	old := enclosures(t, s)
+	const gpkg = "/collections/districts/items?f=gpkg"
+	if old[gpkg] == 0 {
+		t.Fatalf("no length for %s: %v", gpkg, old)
+	}
+	oldBody := getBody(t, s, gpkg)
+
+	store.Swap(renamedFixture(t))
+	for href, n := range enclosures(t, s) {
+		if n != 0 {
+			t.Errorf("%s: length %d right after the reload (old length %d)", href, n, old[href])
+		}
+	}
+	if body := getBody(t, s, gpkg); string(body) == string(oldBody) {
+		t.Errorf("%s: the old file is served for the new data", gpkg)
+	}
+	if err := s.WaitDownloads(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := enclosures(t, s)
+	for href, n := range now {
+		if n == 0 {
+			continue
+		}
+		if body := getBody(t, s, href); int64(len(body)) != n {
+			t.Errorf("%s: length %d, GET gives %d bytes", href, n, len(body))
+		}
+	}
+	// A GeoPackage grows by whole pages: its length may stay, its bytes not.
+	if body := getBody(t, s, gpkg); now[gpkg] == 0 || string(body) == string(oldBody) {
+		t.Errorf("%s: length %d after the reload, the old file served: %v", gpkg, now[gpkg], string(body) == string(oldBody))
+	}
+	for _, href := range []string{"/collections/districts/items?f=csv", "/collections/districts/items?f=kml", "/collections/districts/items?f=shp"} {
+		if now[href] == 0 || now[href] == old[href] {
+			t.Errorf("%s: length %d after the reload, %d before", href, now[href], old[href])
+		}
+	}
+}
+
+// TestDownloadLengthsSchemas validates /collections and every collection
+// document, once their enclosure links carry lengths, against the official
+// OGC API – Features 1.0.1 schemas (as TestOGCSchemas does for documents
+// of a server that has not written its downloads yet).
+func TestDownloadLengthsSchemas(t *testing.T) {
+	node := requireNodeModule(t, "ajv")
+	requireNodeModule(t, "ajv-formats")
+	requireNodeModule(t, "yaml")
+	s := server.New(server.Config{Store: defaultStore(t)})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := s.WaitDownloads(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	type entry struct {
+		Name   string `json:"name"`
+		Schema string `json:"schema"`
+		File   string `json:"file"`
+	}
+	var manifest []entry
+	lengths := 0
+	add := func(target string, schemas ...string) map[string]any {
+		rec := do(t, s, http.MethodGet, target)
+		if rec.Code != 200 {
+			t.Fatalf("GET %s: status %d", target, rec.Code)
+		}
+		lengths += strings.Count(rec.Body.String(), `"length":`)
+		file := filepath.Join(dir, fmt.Sprintf("%03d.json", len(manifest)))
+		if err := os.WriteFile(file, rec.Body.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, sc := range schemas {
+			manifest = append(manifest, entry{target + " (" + sc + ")", sc, file})
+		}
+		var doc map[string]any
+		json.Unmarshal(rec.Body.Bytes(), &doc)
+		return doc
+	}
+	cols := add("/collections", "core/collections.yaml", "crs/collections.yaml")
+	for _, c := range cols["collections"].([]any) {
+		add("/collections/"+url.PathEscape(c.(map[string]any)["id"].(string)), "core/collection.yaml", "crs/collection.yaml")
+	}
+	if lengths == 0 {
+		t.Fatal("no link has a length: nothing of it to validate")
+	}
+	b, _ := json.Marshal(manifest)
+	mf := filepath.Join(dir, "manifest.json")
+	if err := os.WriteFile(mf, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var res []struct {
+		Name   string   `json:"name"`
+		Errors []string `json:"errors"`
+	}
+	if out := run(t, 2*time.Minute, nil, node, "testdata/ogc_schemas.mjs", mf); json.Unmarshal([]byte(out), &res) != nil || len(res) != len(manifest) {
+		t.Fatalf("ogc_schemas.mjs validated %d of %d documents:\n%s", len(res), len(manifest), out)
+	}
+	for _, r := range res {
+		if len(r.Errors) > 0 {
+			t.Errorf("%s: %s", r.Name, strings.Join(r.Errors, "; "))
+		}
+	}
+	t.Logf("%d documents with %d lengths validated", len(res), lengths)
+}
+
+// TestDownloadDuringReload downloads while the store swaps between two
+// snapshots again and again (each swap retires the files written for the
+// previous one): every answer is whole, and the file of one snapshot or
+// the other.
+func TestDownloadDuringReload(t *testing.T) {
+	a, b := fixtureStore(t).Snapshot(), renamedFixture(t)
+	const target = "/download/beibeimap.gpkg"
+	want := map[string]bool{}
+	for _, snap := range []*geo.Snapshot{a, b} {
+		want[string(getBody(t, server.New(server.Config{Store: geo.NewStore(snap)}), target))] = true
+	}
+	if len(want) != 2 {
+		t.Fatal("the two snapshots give the same file")
+	}
+	fds := func() int { // open files of the process (Linux)
+		des, _ := os.ReadDir("/proc/self/fd")
+		return len(des)
+	}
+	// Without the collector, no finalizer closes a file for us.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	before := fds()
+	store := geo.NewStore(a)
+	s := server.New(server.Config{Store: store})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	stop := make(chan struct{})
+	errs := make(chan string, 100)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				req := httptest.NewRequest(http.MethodGet, target, nil)
+				rec := httptest.NewRecorder()
+				s.ServeHTTP(rec, req)
+				if rec.Code != 200 || rec.Header().Get("Content-Length") != fmt.Sprint(rec.Body.Len()) || !want[rec.Body.String()] {
+					select {
+					case errs <- fmt.Sprintf("status %d, Content-Length %s, %d bytes, a known file: %v", rec.Code, rec.Header().Get("Content-Length"), rec.Body.Len(), want[rec.Body.String()]):
+					default:
+					}
+				}
+			}
+		}()
+	}
+	for i := range 10 {
+		next := a
+		if i%2 == 0 {
+			next = b
+		}
+		store.Swap(next)
+		if err := s.WaitDownloads(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	// The files of the current snapshot stay open, those of the nine
+	// retired ones are closed.
+	if n, current := fds()-before, 3*4+2; before > 0 && n > current+4 {
+		t.Errorf("%d more files open than before; the current snapshot's downloads are %d", n, current)
+	}
+}
+
+// TestDownloadVsicurl opens the whole-dataset GeoPackage where it is
+// served, with GDAL's /vsicurl/, which reads a remote file by byte ranges
+// instead of downloading it: every table with its feature count, the
+// reads answered 206 and uncompressed.
+func TestDownloadVsicurl(t *testing.T) {
+	requireTool(t, "ogrinfo")
+	st := defaultStore(t)
+	s := server.New(server.Config{Store: st})
+	var mu sync.Mutex
+	var ranges []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w}
+		s.ServeHTTP(sw, r)
+		if r.Header.Get("Range") != "" {
+			mu.Lock()
+			ranges = append(ranges, fmt.Sprintf("%s %s %d %q", r.Header.Get("Accept-Encoding"), r.Header.Get("Range"), sw.code, w.Header().Get("Content-Encoding")))
+			mu.Unlock()
+		}
+	}))
+	defer ts.Close()
+	path := "/vsicurl/" + ts.URL + "/download/beibeimap.gpkg"
+	for _, c := range st.Snapshot().Collections() {
+		out := ogr(t, "ogrinfo", "-ro", "-so", "--config", "GDAL_HTTP_HEADERS", "Accept-Encoding: gzip", path, c.ID)
+		if m := regexp.MustCompile(`Feature Count: (\d+)`).FindStringSubmatch(out); m == nil || m[1] != fmt.Sprint(len(c.Features)) {
+			t.Errorf("%s: feature count %v, want %d", c.ID, m, len(c.Features))
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(ranges) == 0 {
+		t.Fatal("GDAL sent no range request")
+	}
+	for _, r := range ranges {
+		if !strings.Contains(r, " 206 \"\"") {
+			t.Errorf("range request (Accept-Encoding, Range, status, Content-Encoding): %s", r)
+		}
+	}
+	t.Logf("%d range requests, the first %s", len(ranges), ranges[0])
+}
+
+// statusWriter remembers the status code written through it.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
 }

@@ -62,9 +62,9 @@ func (s *Server) handleCollections(c echo.Context) error {
 	if err != nil || done {
 		return err
 	}
-	doc := buildCollections(b, snap)
+	doc := buildCollections(b, snap, s.downloadsFor(snap))
 	if f == fHTML {
-		return s.renderHTML(c, "collections", pageData{Title: "Collections", Base: b, Links: doc.Links, Doc: doc})
+		return s.renderHTML(c, "collections", pageData{Title: "Collections", Base: b, Links: plainLinks(doc.Links), Doc: doc})
 	}
 	return writeJSON(c, mtJSON, doc)
 }
@@ -79,9 +79,9 @@ func (s *Server) handleCollection(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc := buildCollection(b, col)
+	doc := buildCollection(b, col, s.downloadsFor(snap))
 	if f == fHTML {
-		return s.renderHTML(c, "collection", pageData{Title: doc.Title, Base: b, Links: doc.Links, Doc: doc})
+		return s.renderHTML(c, "collection", pageData{Title: doc.Title, Base: b, Links: plainLinks(doc.Links), Doc: doc})
 	}
 	return writeJSON(c, mtJSON, doc)
 }

@@ -71,6 +71,32 @@ type link struct {
 	Title string `json:"title,omitempty"`
 }
 
+// docLink is a link of the collection documents, which may give the byte
+// length of its target (the length member of the OGC link schema).
+type docLink struct {
+	link
+	// Length is the byte length of the target, 0 when unknown (omitted).
+	Length int64 `json:"length,omitempty"`
+}
+
+// docLinks turns links into docLinks of unknown length.
+func docLinks(links ...link) []docLink {
+	out := make([]docLink, len(links))
+	for i, l := range links {
+		out[i].link = l
+	}
+	return out
+}
+
+// plainLinks drops the lengths of links (the HTML pages do not show them).
+func plainLinks(links []docLink) []link {
+	out := make([]link, len(links))
+	for i, l := range links {
+		out[i] = l.link
+	}
+	return out
+}
+
 // baseURL is the absolute URL of the API root as the client sees it,
 // without a trailing slash ("https://example.org/beibei").
 type baseURL string
@@ -141,12 +167,12 @@ type collectionDoc struct {
 	ItemType    string     `json:"itemType"`
 	Crs         []string   `json:"crs"`
 	StorageCrs  string     `json:"storageCrs"`
-	Links       []link     `json:"links"`
+	Links       []docLink  `json:"links"`
 }
 
 // collectionsDoc lists the collections.
 type collectionsDoc struct {
-	Links       []link          `json:"links"`
+	Links       []docLink       `json:"links"`
 	Collections []collectionDoc `json:"collections"`
 }
 
@@ -158,7 +184,12 @@ func collectionDescription(c *geo.Collection) string {
 	return d + " " + versionNote
 }
 
-func buildCollection(b baseURL, c *geo.Collection) collectionDoc {
+// buildCollection returns the document of collection c. Its enclosure
+// links to the downloads carry the lengths that fs (the downloadFiles of
+// the snapshot, or nil) knows. The GeoJSON enclosure carries none: that
+// answer holds the time of the request (timeStamp) and links on the base
+// URL the client sees, so its length is not one number per snapshot.
+func buildCollection(b baseURL, c *geo.Collection, fs *downloadFiles) collectionDoc {
 	p := collectionPath(c.ID)
 	d := collectionDoc{
 		ID:          c.ID,
@@ -169,16 +200,16 @@ func buildCollection(b baseURL, c *geo.Collection) collectionDoc {
 		ItemType:    "feature",
 		Crs:         geo.CRSURIs(),
 		StorageCrs:  crsCRS84,
-		Links: []link{
-			{b.at(p, nil), "self", mtJSON, "This collection"},
-			{b.at(p, url.Values{"f": {"html"}}), "alternate", mtHTML, "This collection as HTML"},
-			{b.at(p+"/items", nil), "items", mtGeoJSON, "Features, every version"},
-			{b.at(p+"/items", url.Values{"f": {"html"}}), "items", mtHTML, "Features as HTML"},
-			{b.at(p+"/queryables", nil), "http://www.opengis.net/def/rel/ogc/1.0/queryables", mtSchema, "Queryable properties"},
-			{b.at(p+"/items", url.Values{"datetime": {"../.."}, "limit": {strconv.Itoa(maxLimit)}}), "enclosure", mtGeoJSON, "Every feature and version of the collection"},
-		},
+		Links: docLinks(
+			link{b.at(p, nil), "self", mtJSON, "This collection"},
+			link{b.at(p, url.Values{"f": {"html"}}), "alternate", mtHTML, "This collection as HTML"},
+			link{b.at(p+"/items", nil), "items", mtGeoJSON, "Features, every version"},
+			link{b.at(p+"/items", url.Values{"f": {"html"}}), "items", mtHTML, "Features as HTML"},
+			link{b.at(p+"/queryables", nil), "http://www.opengis.net/def/rel/ogc/1.0/queryables", mtSchema, "Queryable properties"},
+			link{b.at(p+"/items", url.Values{"datetime": {"../.."}, "limit": {strconv.Itoa(maxLimit)}}), "enclosure", mtGeoJSON, "Every feature and version of the collection"},
+		),
 	}
-	d.Links = append(d.Links, downloadLinks(b, c)...)
+	d.Links = append(d.Links, downloadLinks(b, c, fs)...)
 	if len(c.Features) > 0 {
 		bound, iv := c.Extent()
 		e := &extentDoc{}
@@ -258,17 +289,19 @@ func dateTimeOrNil(t time.Time, clock string) *string {
 	return &s
 }
 
-func buildCollections(b baseURL, snap *geo.Snapshot) collectionsDoc {
+// buildCollections returns the list of the collections of snap, with the
+// download lengths that fs knows (see buildCollection).
+func buildCollections(b baseURL, snap *geo.Snapshot, fs *downloadFiles) collectionsDoc {
 	d := collectionsDoc{
-		Links: []link{
-			{b.at("/collections", nil), "self", mtJSON, "This document"},
-			{b.at("/collections", url.Values{"f": {"html"}}), "alternate", mtHTML, "This document as HTML"},
-		},
+		Links: docLinks(
+			link{b.at("/collections", nil), "self", mtJSON, "This document"},
+			link{b.at("/collections", url.Values{"f": {"html"}}), "alternate", mtHTML, "This document as HTML"},
+		),
 		Collections: []collectionDoc{},
 	}
-	d.Links = append(d.Links, datasetLinks(b)...)
+	d.Links = append(d.Links, datasetLinks(b, fs)...)
 	for _, c := range snap.Collections() {
-		d.Collections = append(d.Collections, buildCollection(b, c))
+		d.Collections = append(d.Collections, buildCollection(b, c, fs))
 	}
 	return d
 }

@@ -74,6 +74,9 @@ type Server struct {
 	tiles *tiles.Cache
 	// derived caches what is derived from the current snapshot.
 	derived atomic.Pointer[derived]
+	// downloads holds the unfiltered downloads of the current snapshot
+	// (derived.go, download.go).
+	downloads atomic.Pointer[downloadFiles]
 	// scratch recycles the state of single lookups (*lookupScratch).
 	scratch sync.Pool
 	// web is the map page's files; webTags caches their ETags (name → tag).
@@ -131,8 +134,7 @@ func New(cfg Config) *Server {
 			ExposeHeaders: []string{"ETag", "Link", "Content-Crs", "OGC-NumberMatched"},
 		}))
 	}
-	s.e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024,
-		Skipper: func(c echo.Context) bool { return !acceptsGzip(c.Request().Header.Get("Accept-Encoding")) }}))
+	s.e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Skipper: skipGzip}))
 	s.routes()
 	for _, r := range s.e.Routes() {
 		s.routeNames[r.Path] = true
