@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"os"
+	"strconv"
 	"sync"
 
 	"beibeimap/geo"
@@ -181,6 +182,19 @@ func (fs *downloadFiles) length(key downloadKey) int64 {
 		return r.size
 	}
 	return 0
+}
+
+// downloadsVariant names the state of snap's downloads that the
+// collection documents show: how many lengths they carry, for their ETag.
+// It starts the writing as downloadsFor does.
+func (s *Server) downloadsVariant(snap *geo.Snapshot) string {
+	fs := s.downloadsFor(snap)
+	if fs == nil {
+		return "-"
+	}
+	fs.mu.RLock()
+	defer fs.mu.RUnlock()
+	return strconv.Itoa(len(fs.ready))
 }
 
 // add records the written file of key and reports whether fs still wants

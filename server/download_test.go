@@ -849,3 +849,30 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.code = code
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// TestDownloadLengthsChangeETag: the collection documents change when the
+// lengths appear, so their ETag must too: a client revalidating the copy
+// it got before gets the new document, not 304.
+func TestDownloadLengthsChangeETag(t *testing.T) {
+	store := defaultStore(t)
+	for _, target := range []string{"/collections", "/collections/districts"} {
+		s := server.New(server.Config{Store: store}) // nothing written yet
+		first := do(t, s, http.MethodGet, target)
+		tag := first.Header().Get("ETag")
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		if err := s.WaitDownloads(ctx); err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		again := do(t, s, http.MethodGet, target, "If-None-Match", tag)
+		if again.Code != http.StatusOK || again.Header().Get("ETag") == tag {
+			t.Errorf("%s: revalidating the document without lengths (%s) gives %d with ETag %s", target, tag, again.Code, again.Header().Get("ETag"))
+		}
+		if !strings.Contains(again.Body.String(), `"length"`) {
+			t.Errorf("%s: no length after the downloads are written", target)
+		}
+		if third := do(t, s, http.MethodGet, target, "If-None-Match", again.Header().Get("ETag")); third.Code != http.StatusNotModified {
+			t.Errorf("%s: revalidating the current document gives %d", target, third.Code)
+		}
+	}
+}

@@ -142,6 +142,12 @@ func writeJSON(c echo.Context, ct string, v any) error {
 // negotiates the format, checks the query parameters and answers 304 when
 // the client's copy is current. done is true when the response is written.
 func (s *Server) preamble(c echo.Context, allowed []string, extra func(string) bool) (snap *geo.Snapshot, f format, b baseURL, done bool, err error) {
+	return s.preambleVariant(c, allowed, extra, nil)
+}
+
+// preambleVariant is preamble for a document that also depends on state
+// of the snapshot other than its data: variant(snap) is part of the ETag.
+func (s *Server) preambleVariant(c echo.Context, allowed []string, extra func(string) bool, variant func(*geo.Snapshot) string) (snap *geo.Snapshot, f format, b baseURL, done bool, err error) {
 	if snap, err = s.snapshot(); err != nil {
 		return nil, 0, "", false, err
 	}
@@ -152,7 +158,11 @@ func (s *Server) preamble(c echo.Context, allowed []string, extra func(string) b
 		return nil, 0, "", false, err
 	}
 	b = baseURL(s.requestBase(c))
-	if notModified(c, s.etag(c, snap, f, b)) {
+	tag := s.etag(c, snap, f, b)
+	if variant != nil {
+		tag = entityTag(tag, variant(snap))
+	}
+	if notModified(c, tag) {
 		return snap, f, b, true, c.NoContent(http.StatusNotModified)
 	}
 	return snap, f, b, false, nil

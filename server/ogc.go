@@ -58,7 +58,7 @@ func (s *Server) handleConformance(c echo.Context) error {
 
 // handleCollections lists the collections.
 func (s *Server) handleCollections(c echo.Context) error {
-	snap, f, b, done, err := s.preamble(c, onlyF, nil)
+	snap, f, b, done, err := s.preambleVariant(c, onlyF, nil, s.downloadsVariant)
 	if err != nil || done {
 		return err
 	}
@@ -71,7 +71,7 @@ func (s *Server) handleCollections(c echo.Context) error {
 
 // handleCollection describes one collection.
 func (s *Server) handleCollection(c echo.Context) error {
-	snap, f, b, done, err := s.preamble(c, onlyF, nil)
+	snap, f, b, done, err := s.preambleVariant(c, onlyF, nil, s.downloadsVariant)
 	if err != nil || done {
 		return err
 	}

@@ -39,7 +39,7 @@ func (s *Server) routes() {
 
 	// Downloads of the whole dataset (the items endpoint downloads one
 	// collection).
-	s.get("/download/:file", s.handleDatasetDownload)
+	s.get("/download/:file", s.handleDatasetDownload, s.expensive(expensiveItems))
 
 	// Vector tiles of every collection, with TileJSON and a MapLibre style
 	// (QGIS reads the style).
