@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -230,5 +231,42 @@ func TestRunBadSource(t *testing.T) {
 				t.Errorf("err = %v, want it to contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestVoronoiPruned: on 2,000 random sites the grid-pruned cells tile the
+// box, every vertex is nearest to its own site, and every edge labelled
+// with a neighbour lies on the bisector of the two sites (the labels the
+// midline split relies on).
+func TestVoronoiPruned(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	box := orb.Bound{Min: orb.Point{0, 0}, Max: orb.Point{2, 1}}
+	sites := make([]orb.Point, 2000)
+	for i := range sites {
+		sites[i] = orb.Point{rng.Float64() * 2, rng.Float64()}
+	}
+	d2 := func(a, b orb.Point) float64 { return (a[0]-b[0])*(a[0]-b[0]) + (a[1]-b[1])*(a[1]-b[1]) }
+	sum := 0.0
+	for i, c := range voronoi(sites, box) {
+		ring := append(orb.Ring(append([]orb.Point{}, c.poly...)), c.poly[0])
+		sum += math.Abs(planar.Area(ring))
+		for k, p := range c.poly {
+			for j := 0; j < len(sites); j += 97 { // a spread of other sites
+				if d2(p, sites[j]) < d2(p, sites[i])-1e-12 {
+					t.Fatalf("cell %d vertex %v is nearer to site %d", i, p, j)
+				}
+			}
+			if j := c.from[k]; j >= 0 {
+				q := c.poly[(k+1)%len(c.poly)]
+				for _, e := range []orb.Point{p, q} {
+					if math.Abs(d2(e, sites[i])-d2(e, sites[j])) > 1e-9 {
+						t.Fatalf("cell %d edge %d labelled %d is not on their bisector", i, k, j)
+					}
+				}
+			}
+		}
+	}
+	if math.Abs(sum-2) > 1e-9 {
+		t.Errorf("cells cover %.12f, want the box's 2", sum)
 	}
 }
