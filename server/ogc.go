@@ -143,7 +143,7 @@ func (s *Server) handleItems(c echo.Context) error {
 	}
 	buf := s.bufs.Get().(*[]byte)
 	*buf = encodeItems((*buf)[:0], col, iq, page, len(all), links, s.cfg.Now(), cache)
-	err = c.Blob(http.StatusOK, mtGeoJSON, *buf)
+	err = blob(c, mtGeoJSON, *buf)
 	if cap(*buf) <= maxPooledBuffer {
 		s.bufs.Put(buf)
 	}
@@ -205,5 +205,5 @@ func (s *Server) handleFeature(c echo.Context) error {
 	}
 	extra := append([]byte(`"links":`), appendJSON(nil, links)...)
 	body := appendFeature(nil, feat, iq.crs, iq.properties, iq.skipGeometry, extra)
-	return c.Blob(http.StatusOK, mtGeoJSON, append(body, '\n'))
+	return blob(c, mtGeoJSON, append(body, '\n'))
 }
