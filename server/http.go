@@ -82,11 +82,28 @@ func checkParams(c echo.Context, allowed []string, extra func(string) bool) erro
 }
 
 // entityTag is a weak entity tag naming the parts, which must between them
-// say everything a response depends on.
+// say everything a response depends on: W/"<FNV-1a 64 of the parts joined
+// by NUL, 16 hex digits>".
 func entityTag(parts ...string) string {
+	n := len(parts)
+	for _, p := range parts {
+		n += len(p)
+	}
+	buf := make([]byte, 0, max(n, 20))
+	for i, p := range parts {
+		if i > 0 {
+			buf = append(buf, 0)
+		}
+		buf = append(buf, p...)
+	}
 	h := fnv.New64a()
-	h.Write([]byte(strings.Join(parts, "\x00")))
-	return fmt.Sprintf(`W/"%016x"`, h.Sum64())
+	h.Write(buf)
+	sum := h.Sum64()
+	buf = append(buf[:0], `W/"`...)
+	for shift := 60; shift >= 0; shift -= 4 {
+		buf = append(buf, "0123456789abcdef"[sum>>uint(shift)&0xf])
+	}
+	return string(append(buf, '"'))
 }
 
 // etag derives the entity tag of an OGC response from the data version and
@@ -118,12 +135,23 @@ func notModified(c echo.Context, tag string) bool {
 	return false
 }
 
-// writeLinkHeaders mirrors links in Link headers (RFC 8288).
+// writeLinkHeaders mirrors links in Link headers (RFC 8288):
+// <href>; rel="rel"; type="type", rel and type quoted as Go quotes.
 func writeLinkHeaders(c echo.Context, links []link) {
 	h := c.Response().Header()
-	for _, l := range links {
-		h.Add("Link", fmt.Sprintf("<%s>; rel=%q; type=%q", l.Href, l.Rel, l.Type))
+	vals := h["Link"]
+	if vals == nil {
+		vals = make([]string, 0, len(links))
 	}
+	for _, l := range links {
+		b := make([]byte, 0, len(l.Href)+len(l.Rel)+len(l.Type)+20)
+		b = append(append(append(b, '<'), l.Href...), ">; rel="...)
+		b = strconv.AppendQuote(b, l.Rel)
+		b = append(b, "; type="...)
+		b = strconv.AppendQuote(b, l.Type)
+		vals = append(vals, string(b))
+	}
+	h["Link"] = vals
 }
 
 // blob answers 200 with body of content type ct and its Content-Length.

@@ -203,7 +203,7 @@ func (s *Server) handleFeature(c echo.Context) error {
 	if f == fHTML {
 		return s.renderHTML(c, "feature", featurePage(b, col, feat, links))
 	}
-	extra := append([]byte(`"links":`), appendJSON(nil, links)...)
+	extra := appendLinks([]byte(`"links":`), links)
 	body := appendFeature(nil, feat, iq.crs, iq.properties, iq.skipGeometry, extra)
 	return blob(c, mtGeoJSON, append(body, '\n'))
 }

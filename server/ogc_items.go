@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -307,42 +308,111 @@ func appendPolygon(b []byte, p orb.Polygon, conv func(orb.Point) orb.Point) []by
 }
 
 // itemsLinks returns the links of an items page: self, alternate,
-// collection and, where there are more features, next and prev.
+// collection and, where there are more features, next and prev. Their
+// queries are q without f, with the changes each link makes, encoded as
+// url.Values.Encode encodes (sorted keys, every value).
 func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matched int) []link {
 	p := collectionPath(c.ID) + "/items"
-	with := func(mod func(url.Values)) url.Values {
-		v := url.Values{}
-		for k, x := range q {
-			v[k] = x
+	// The parameters of q but f, cursor and limit, which links change,
+	// each with its escaped key, in key order.
+	kept := make([]queryParam, 0, len(q)+2)
+	for k, v := range q {
+		if k != "f" && k != "cursor" && k != "limit" {
+			kept = append(kept, queryParam{k, v})
 		}
-		delete(v, "f")
-		mod(v)
-		return v
 	}
-	same := func(url.Values) {}
+	with := func(changes ...queryParam) string {
+		return b.withQuery(p, kept, changes)
+	}
+	cursor, limit := queryParam{"cursor", q["cursor"]}, queryParam{"limit", q["limit"]}
 	links := []link{
-		{b.at(p, with(same)), "self", mtGeoJSON, "This page"},
-		{b.at(p, with(func(v url.Values) { v.Set("f", "html") })), "alternate", mtHTML, "This page as HTML"},
+		{with(cursor, limit), "self", mtGeoJSON, "This page"},
+		{with(cursor, limit, queryParam{"f", []string{"html"}}), "alternate", mtHTML, "This page as HTML"},
 		{b.at(collectionPath(c.ID), nil), "collection", mtJSON, "The collection"},
 	}
+	pageLimit := queryParam{"limit", []string{strconv.Itoa(iq.limit)}}
 	if next := iq.offset + iq.limit; next < matched {
-		links = append(links, link{b.at(p, with(func(v url.Values) {
-			v.Set("cursor", strconv.Itoa(next))
-			v.Set("limit", strconv.Itoa(iq.limit))
-		})), "next", mtGeoJSON, "Next page"})
+		links = append(links, link{with(queryParam{"cursor", []string{strconv.Itoa(next)}}, pageLimit), "next", mtGeoJSON, "Next page"})
 	}
 	if iq.offset > 0 {
-		prev := max(0, iq.offset-iq.limit)
-		links = append(links, link{b.at(p, with(func(v url.Values) {
-			if prev == 0 {
-				v.Del("cursor")
-			} else {
-				v.Set("cursor", strconv.Itoa(prev))
-			}
-			v.Set("limit", strconv.Itoa(iq.limit))
-		})), "prev", mtGeoJSON, "Previous page"})
+		prev := queryParam{"cursor", nil}
+		if n := max(0, iq.offset-iq.limit); n > 0 {
+			prev.values = []string{strconv.Itoa(n)}
+		}
+		links = append(links, link{with(prev, pageLimit), "prev", mtGeoJSON, "Previous page"})
 	}
 	return links
+}
+
+// queryParam is one query parameter with its values; no values means
+// absent.
+type queryParam struct {
+	key    string
+	values []string
+}
+
+// withQuery returns b.at(path, v) for the url.Values v holding kept and
+// changes (whose keys are not in kept; those without values are left out),
+// without building v.
+func (b baseURL) withQuery(path string, kept, changes []queryParam) string {
+	ps := make([]queryParam, 0, len(kept)+len(changes))
+	ps = append(ps, kept...)
+	for _, c := range changes {
+		if c.values != nil {
+			ps = append(ps, c)
+		}
+	}
+	if len(ps) == 0 {
+		return string(b) + path
+	}
+	slices.SortFunc(ps, func(x, y queryParam) int { return strings.Compare(x.key, y.key) })
+	out := make([]byte, 0, len(b)+len(path)+64)
+	out = append(append(append(out, b...), path...), '?')
+	first := true
+	for _, p := range ps {
+		k := url.QueryEscape(p.key)
+		for _, v := range p.values {
+			if !first {
+				out = append(out, '&')
+			}
+			first = false
+			out = append(append(append(out, k...), '='), url.QueryEscape(v)...)
+		}
+	}
+	return string(out)
+}
+
+// appendLinks appends links as encoding/json with SetEscapeHTML(false)
+// would, written directly; a link with a character the two encoders write
+// differently (\b, \f) goes through encoding/json.
+func appendLinks(b []byte, links []link) []byte {
+	if links == nil {
+		return append(b, "null"...)
+	}
+	for _, l := range links {
+		if strings.ContainsAny(l.Href, "\b\f") || strings.ContainsAny(l.Rel, "\b\f") ||
+			strings.ContainsAny(l.Type, "\b\f") || strings.ContainsAny(l.Title, "\b\f") {
+			return appendJSON(b, links)
+		}
+	}
+	b = append(b, '[')
+	for i, l := range links {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"href":`...)
+		b = geo.AppendJSONString(b, l.Href)
+		b = append(b, `,"rel":`...)
+		b = geo.AppendJSONString(b, l.Rel)
+		b = append(b, `,"type":`...)
+		b = geo.AppendJSONString(b, l.Type)
+		if l.Title != "" {
+			b = append(b, `,"title":`...)
+			b = geo.AppendJSONString(b, l.Title)
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
 }
 
 // page returns the features of the page iq asks for.
@@ -361,8 +431,8 @@ func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Featur
 	b = strconv.AppendInt(b, int64(matched), 10)
 	b = append(b, `,"numberReturned":`...)
 	b = strconv.AppendInt(b, int64(len(page)), 10)
-	b = append(b, `,"timeStamp":`...)
-	b = geo.AppendJSONString(b, now.UTC().Format(time.RFC3339))
+	b = append(b, `,"timeStamp":"`...)
+	b = append(now.UTC().AppendFormat(b, time.RFC3339), '"') // nothing in it to escape
 	if c.Attribution != "" {
 		b = append(b, `,"attribution":`...)
 		b = geo.AppendJSONString(b, c.Attribution)
@@ -372,7 +442,7 @@ func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Featur
 		b = geo.AppendJSONString(b, c.License)
 	}
 	b = append(b, `,"links":`...)
-	b = appendJSON(b, links)
+	b = appendLinks(b, links)
 	b = append(b, `,"features":[`...)
 	for i, f := range page {
 		if i > 0 {
