@@ -113,3 +113,54 @@ func BenchmarkCovers(b *testing.B) {
 		})
 	}
 }
+
+// TestCoveringMatchesCovers checks Snapshot.Covering, which tests prepared
+// polygons band by band, against Covers of every feature of every
+// collection, at random points and on boundaries (the probes of
+// coversProbes), and Prepared.Covers against Covers of the polygon.
+func TestCoveringMatchesCovers(t *testing.T) {
+	snap := loadDefault(t)
+	_, pts := coversProbes(t)
+	hits := 0
+	for _, c := range snap.Collections() {
+		for _, pt := range pts {
+			var want []*geo.Feature
+			for _, f := range c.Features {
+				if geo.Covers(f.Geometry, pt) {
+					want = append(want, f)
+				}
+			}
+			got := map[*geo.Feature]int{}
+			snap.Covering(pt, func(f *geo.Feature) bool { got[f]++; return true }, c.ID)
+			if len(got) != len(want) {
+				t.Fatalf("%s at %v: Covering found %d features, Covers %d", c.ID, pt, len(got), len(want))
+			}
+			for _, f := range want {
+				if got[f] != 1 {
+					t.Fatalf("%s at %v: %s reported %d times, want once", c.ID, pt, f.ID, got[f])
+				}
+			}
+			hits += len(want)
+		}
+	}
+	if hits == 0 {
+		t.Fatal("no probe is covered by anything")
+	}
+	// Every collection at once, and stopping early.
+	pt := pts[len(pts)-1]
+	n := 0
+	snap.Covering(pt, func(*geo.Feature) bool { n++; return false })
+	if n > 1 {
+		t.Errorf("Covering went on after fn returned false: %d calls", n)
+	}
+	for _, g := range []orb.Polygon{
+		{{{0, 0}, {2, 0}, {2, 2}, {0, 2}, {0, 0}}, {{0.5, 0.5}, {1, 0.5}, {1, 1}, {0.5, 1}, {0.5, 0.5}}},
+	} {
+		pp := geo.Prepare(g)
+		for _, pt := range []orb.Point{{0, 1}, {1, 0}, {2, 2}, {0.1, 0.1}, {0.75, 0.75}, {0.5, 0.75}, {1, 0.75}, {3, 1}, {0, 0}, {-1, 0}, {2, 1}} {
+			if got, want := pp.Covers(pt), geo.Covers(g, pt); got != want {
+				t.Errorf("Prepared.Covers(%v) = %v, Covers %v", pt, got, want)
+			}
+		}
+	}
+}

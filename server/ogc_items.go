@@ -106,13 +106,18 @@ func isQueryableParam(qs []geo.Field) func(string) bool {
 
 // selectFeatures returns every feature of c that matches iq, in collection
 // order. Spatial conditions first narrow the candidates through the
-// snapshot's R-tree.
+// snapshot's R-tree; a filter that is only S_INTERSECTS with a point is
+// answered whole from the prepared polygons (geo.Snapshot.Covering), the
+// query of a click on the map.
 func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*geo.Feature {
 	var cand map[*geo.Feature]bool
-	narrow := func(b orb.Bound) {
+	keep := func(f *geo.Feature) bool {
+		return cand == nil || cand[f]
+	}
+	narrow := func(search func(fn func(*geo.Feature) bool)) {
 		next := map[*geo.Feature]bool{}
-		snap.Intersecting(b, func(f *geo.Feature) bool {
-			if f.Collection == c.ID && (cand == nil || cand[f]) {
+		search(func(f *geo.Feature) bool {
+			if keep(f) {
 				next[f] = true
 			}
 			return true
@@ -120,19 +125,23 @@ func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*ge
 		cand = next
 	}
 	if iq.bbox != nil {
-		narrow(*iq.bbox)
+		narrow(func(fn func(*geo.Feature) bool) { snap.Intersecting(*iq.bbox, fn, c.ID) })
 	}
-	if iq.filter != nil {
-		if b, ok := iq.filter.Bound(); ok {
+	filter := iq.filter
+	if filter != nil {
+		if pt, ok := filter.IntersectsPoint(); ok {
+			narrow(func(fn func(*geo.Feature) bool) { snap.Covering(pt, fn, c.ID) })
+			filter = nil // the candidates are the answer
+		} else if b, ok := filter.Bound(); ok {
 			if b.IsEmpty() {
 				return nil
 			}
-			narrow(b)
+			narrow(func(fn func(*geo.Feature) bool) { snap.Intersecting(b, fn, c.ID) })
 		}
 	}
 	var out []*geo.Feature
 	for _, f := range c.Features {
-		if cand != nil && !cand[f] {
+		if !keep(f) {
 			continue
 		}
 		if !f.Valid.Overlaps(iq.when) {
@@ -148,8 +157,8 @@ func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*ge
 				break
 			}
 		}
-		if ok && iq.filter != nil {
-			ok = iq.filter.Match(f)
+		if ok && filter != nil {
+			ok = filter.Match(f)
 		}
 		if ok {
 			out = append(out, f)
