@@ -122,7 +122,7 @@ func (s *Server) handleItems(c echo.Context) error {
 		return err
 	}
 	q := c.QueryParams()
-	iq, err := parseItemsQuery(q, col, qs)
+	iq, err := parseItemsQueryCached(q, col, qs, &cache.filters)
 	if err != nil {
 		return err
 	}

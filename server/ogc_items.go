@@ -35,6 +35,12 @@ type itemsQuery struct {
 // collection c; qs are the queryables of c. Without datetime there is no
 // temporal condition (OGC API – Features Part 1): every version matches.
 func parseItemsQuery(q url.Values, c *geo.Collection, qs []geo.Field) (*itemsQuery, error) {
+	return parseItemsQueryCached(q, c, qs, nil)
+}
+
+// parseItemsQueryCached is parseItemsQuery taking the filter from filters
+// (when not nil), the cache of the snapshot qs belong to.
+func parseItemsQueryCached(q url.Values, c *geo.Collection, qs []geo.Field, filters *filterCache) (*itemsQuery, error) {
 	iq := &itemsQuery{}
 	var err error
 	if iq.limit, err = parseLimit(q.Get("limit")); err != nil {
@@ -83,7 +89,13 @@ func parseItemsQuery(q url.Values, c *geo.Collection, qs []geo.Field) (*itemsQue
 		return nil, geo.Invalidf("filter-lang", "filter-lang and filter-crs need filter")
 	}
 	if q.Has("filter") {
-		if iq.filter, err = parseFilter(q.Get("filter"), q.Get("filter-lang"), q.Get("filter-crs"), qs); err != nil {
+		text, lang, crs := q.Get("filter"), q.Get("filter-lang"), q.Get("filter-crs")
+		if filters != nil {
+			iq.filter, err = filters.parse(c.ID, text, lang, crs, qs)
+		} else {
+			iq.filter, err = parseFilter(text, lang, crs, qs)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
