@@ -113,14 +113,18 @@ func (s *Server) etag(c echo.Context, snap *geo.Snapshot, f format, b baseURL) s
 	return entityTag(snap.Version(), strconv.Itoa(int(f)), string(b), c.Request().URL.RequestURI(), s.today().Format(geo.DateLayout))
 }
 
+// publicCache is the Cache-Control of cacheable OGC answers, one slice
+// shared by all (header values are only ever replaced, not changed).
+var publicCache = []string{"public, max-age=60"}
+
 // notModified sets ETag, Cache-Control and Vary, and reports whether the
 // client's If-None-Match already names the tag (the caller then answers
 // 304 with notModifiedResponse).
 func notModified(c echo.Context, tag string) bool {
 	h := c.Response().Header()
-	h.Set("ETag", tag)
-	h.Set("Cache-Control", "public, max-age=60")
-	h.Add("Vary", "Accept")
+	h["Etag"] = []string{tag} // "ETag" in canonical form
+	h["Cache-Control"] = publicCache
+	h["Vary"] = append(h["Vary"], "Accept")
 	inm := c.Request().Header.Get("If-None-Match")
 	if inm == "" {
 		return false
@@ -136,20 +140,33 @@ func notModified(c echo.Context, tag string) bool {
 }
 
 // writeLinkHeaders mirrors links in Link headers (RFC 8288):
-// <href>; rel="rel"; type="type", rel and type quoted as Go quotes.
+// <href>; rel="rel"; type="type", rel and type quoted as Go quotes. The
+// values are cut from one string, so the headers cost two allocations
+// however many links there are.
 func writeLinkHeaders(c echo.Context, links []link) {
 	h := c.Response().Header()
-	vals := h["Link"]
-	if vals == nil {
-		vals = make([]string, 0, len(links))
-	}
+	n := 0
 	for _, l := range links {
-		b := make([]byte, 0, len(l.Href)+len(l.Rel)+len(l.Type)+20)
+		n += len(l.Href) + len(l.Rel) + len(l.Type) + 20
+	}
+	b := make([]byte, 0, n)
+	ends := make([]int, len(links))
+	for i, l := range links {
 		b = append(append(append(b, '<'), l.Href...), ">; rel="...)
 		b = strconv.AppendQuote(b, l.Rel)
 		b = append(b, "; type="...)
 		b = strconv.AppendQuote(b, l.Type)
-		vals = append(vals, string(b))
+		ends[i] = len(b)
+	}
+	all := string(b)
+	vals := h["Link"]
+	if vals == nil {
+		vals = make([]string, 0, len(links))
+	}
+	start := 0
+	for _, end := range ends {
+		vals = append(vals, all[start:end])
+		start = end
 	}
 	h["Link"] = vals
 }

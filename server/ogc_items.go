@@ -151,7 +151,11 @@ func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*ge
 			narrow(func(fn func(*geo.Feature) bool) { snap.Intersecting(b, fn, c.ID) })
 		}
 	}
-	var out []*geo.Feature
+	n := len(c.Features)
+	if cand != nil {
+		n = len(cand)
+	}
+	out := make([]*geo.Feature, 0, min(n, 1024)) // at most n match
 	for _, f := range c.Features {
 		if !keep(f) {
 			continue
@@ -387,8 +391,8 @@ func (b baseURL) withQuery(path string, kept, changes []queryParam) string {
 		return string(b) + path
 	}
 	slices.SortFunc(ps, func(x, y queryParam) int { return strings.Compare(x.key, y.key) })
-	out := make([]byte, 0, len(b)+len(path)+64)
-	out = append(append(append(out, b...), path...), '?')
+	var buf [512]byte // most links fit: one allocation, for the string
+	out := append(append(append(buf[:0], b...), path...), '?')
 	first := true
 	for _, p := range ps {
 		k := url.QueryEscape(p.key)
