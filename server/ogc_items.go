@@ -339,13 +339,14 @@ func appendPolygon(b []byte, p orb.Polygon, conv func(orb.Point) orb.Point) []by
 func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matched int) []link {
 	p := collectionPath(c.ID) + "/items"
 	// The parameters of q but f, cursor and limit, which links change,
-	// each with its escaped key, in key order.
-	kept := make([]queryParam, 0, len(q)+2)
+	// escaped once for all links, in key order.
+	kept := make([]encodedParam, 0, len(q))
 	for k, v := range q {
 		if k != "f" && k != "cursor" && k != "limit" {
-			kept = append(kept, queryParam{k, v})
+			kept = append(kept, encodeParam(k, v))
 		}
 	}
+	slices.SortFunc(kept, func(x, y encodedParam) int { return strings.Compare(x.key, y.key) })
 	with := func(changes ...queryParam) string {
 		return b.withQuery(p, kept, changes)
 	}
@@ -376,33 +377,65 @@ type queryParam struct {
 	values []string
 }
 
-// withQuery returns b.at(path, v) for the url.Values v holding kept and
-// changes (whose keys are not in kept; those without values are left out),
-// without building v.
-func (b baseURL) withQuery(path string, kept, changes []queryParam) string {
-	ps := make([]queryParam, 0, len(kept)+len(changes))
-	ps = append(ps, kept...)
+// encodedParam is a query parameter as url.Values.Encode writes it: enc
+// holds key=value for every value, joined by &, both escaped.
+type encodedParam struct {
+	key, enc string
+}
+
+func encodeParam(k string, vs []string) encodedParam {
+	ek := url.QueryEscape(k)
+	var enc strings.Builder
+	for i, v := range vs {
+		if i > 0 {
+			enc.WriteByte('&')
+		}
+		enc.WriteString(ek)
+		enc.WriteByte('=')
+		enc.WriteString(url.QueryEscape(v))
+	}
+	return encodedParam{k, enc.String()}
+}
+
+// withQuery returns b.at(path, v) for the url.Values v holding kept
+// (sorted by key) and changes (whose keys are not in kept; those without
+// values are left out), without building v.
+func (b baseURL) withQuery(path string, kept []encodedParam, changes []queryParam) string {
+	var chBuf [4]queryParam
+	ch := chBuf[:0]
 	for _, c := range changes {
 		if c.values != nil {
-			ps = append(ps, c)
+			ch = append(ch, c)
 		}
 	}
-	if len(ps) == 0 {
+	if len(kept)+len(ch) == 0 {
 		return string(b) + path
 	}
-	slices.SortFunc(ps, func(x, y queryParam) int { return strings.Compare(x.key, y.key) })
+	slices.SortFunc(ch, func(x, y queryParam) int { return strings.Compare(x.key, y.key) })
 	var buf [512]byte // most links fit: one allocation, for the string
 	out := append(append(append(buf[:0], b...), path...), '?')
 	first := true
-	for _, p := range ps {
-		k := url.QueryEscape(p.key)
-		for _, v := range p.values {
-			if !first {
-				out = append(out, '&')
-			}
-			first = false
-			out = append(append(append(out, k...), '='), url.QueryEscape(v)...)
+	sep := func() {
+		if !first {
+			out = append(out, '&')
 		}
+		first = false
+	}
+	i, j := 0, 0
+	for i < len(kept) || j < len(ch) {
+		if j == len(ch) || (i < len(kept) && kept[i].key < ch[j].key) {
+			if kept[i].enc != "" {
+				sep()
+				out = append(out, kept[i].enc...)
+			}
+			i++
+			continue
+		}
+		for _, v := range ch[j].values {
+			sep()
+			out = append(append(append(out, url.QueryEscape(ch[j].key)...), '='), url.QueryEscape(v)...)
+		}
+		j++
 	}
 	return string(out)
 }
