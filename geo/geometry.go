@@ -168,14 +168,50 @@ func Covers(g orb.Geometry, pt orb.Point) bool {
 		case LinePart:
 			hit = lineCovers(p.Line, pt, false)
 		case PolygonPart:
-			hit = polygonContains(p.Polygon, pt)
-			for _, r := range p.Polygon {
-				hit = hit || lineCovers(orb.LineString(r), pt, true)
-			}
+			hit = polygonCovers(p.Polygon, pt)
 		}
 		return !hit
 	})
 	return hit
+}
+
+// polygonCovers reports whether pt is in p or on the boundary of one of its
+// rings: polygonContains(p, pt) or lineCovers of a ring, closed, in one
+// pass over the edges. An edge whose latitude range misses pt's neither
+// holds pt nor crosses the ray from it, so it costs two comparisons.
+func polygonCovers(p orb.Polygon, pt orb.Point) bool {
+	x, y := pt[0], pt[1]
+	in := false
+	for _, r := range p {
+		if len(r) == 0 {
+			continue
+		}
+		a := r[len(r)-1]
+		for _, b := range r {
+			lo, hi := a[1], b[1]
+			if lo > hi {
+				lo, hi = hi, lo
+			}
+			if y < lo || y > hi {
+				a = b
+				continue
+			}
+			if a == b {
+				if a == pt {
+					return true
+				}
+				continue
+			}
+			if onSegment(a, b, pt) {
+				return true
+			}
+			if crosses(&edge{a[0], a[1], b[0], b[1]}, x, y) {
+				in = !in
+			}
+			a = b
+		}
+	}
+	return in
 }
 
 // lineCovers reports whether pt lies on the line (closed: also on the

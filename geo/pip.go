@@ -125,6 +125,29 @@ func (pp *Prepared) Contains(pt orb.Point) bool {
 	return in
 }
 
+// Covers reports whether pt lies in the closed polygon: inside it or on the
+// boundary of one of its rings (a point on a hole's edge included), as
+// Covers of the polygon says. An edge holding pt spans pt's latitude, so
+// only the edges of pt's band are read.
+func (pp *Prepared) Covers(pt orb.Point) bool {
+	x, y := pt[0], pt[1]
+	if x < pp.bound.Min[0] || x > pp.bound.Max[0] || y < pp.bound.Min[1] || y > pp.bound.Max[1] {
+		return false
+	}
+	b := pp.band(y)
+	in := false
+	for _, ei := range pp.idx[pp.starts[b]:pp.starts[b+1]] {
+		e := &pp.edges[ei]
+		if onSegment(orb.Point{e.x0, e.y0}, orb.Point{e.x1, e.y1}, pt) {
+			return true
+		}
+		if crosses(e, x, y) {
+			in = !in
+		}
+	}
+	return in
+}
+
 // crosses reports whether the ray from (x, y) towards +x crosses edge e,
 // with the half-open convention that makes the boundary rule hold: an edge
 // counts when exactly one end point lies strictly above y, and its crossing

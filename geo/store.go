@@ -211,6 +211,55 @@ func (s *Snapshot) Containing(pt orb.Point, date time.Time, fn func(*Feature) bo
 	})
 }
 
+// Covering calls fn once for every feature of the named collections (every
+// collection when none is named) whose geometry covers pt (WGS84 lon/lat)
+// as Covers says: pt inside a polygon or on its boundary, on a line, or
+// equal to a point. Features come collection by collection in the given
+// (or load) order; within a collection, in no particular order. Polygons
+// are tested through their prepared index, so the cost grows with the
+// edges near pt's latitude, not with the outline. fn returns false to
+// stop.
+func (s *Snapshot) Covering(pt orb.Point, fn func(*Feature) bool, collections ...string) {
+	ids := collections
+	if len(ids) == 0 {
+		ids = make([]string, len(s.cols))
+		for i, c := range s.cols {
+			ids[i] = c.ID
+		}
+	}
+	var found []*Feature // features already reported (a feature has few parts here)
+	for _, id := range ids {
+		tr := s.byColl[id]
+		if tr == nil {
+			continue
+		}
+		stopped := false
+		tr.Search(pt, pt, func(_, _ [2]float64, p *part) bool {
+			if slices.Contains(found, p.f) {
+				return true
+			}
+			var hit bool
+			switch p.kind {
+			case partPolygon:
+				hit = p.poly.Covers(pt)
+			case partLine:
+				hit = lineCovers(p.line, pt, false)
+			case partPoint:
+				hit = p.pt == pt
+			}
+			if !hit {
+				return true
+			}
+			found = append(found, p.f)
+			stopped = !fn(p.f)
+			return !stopped
+		})
+		if stopped {
+			return
+		}
+	}
+}
+
 // Near is a feature found by Nearby with its distance from the query point.
 type Near struct {
 	Feature *Feature

@@ -19,6 +19,9 @@ import (
 type derived struct {
 	snap     *geo.Snapshot
 	features sync.Map // *geo.Feature → []byte
+	// filters keeps parsed CQL2 filters, checked against this snapshot's
+	// queryables (bounded; see filterCache).
+	filters filterCache
 }
 
 // derivedFor returns the derived state of snap, replacing that of an older

@@ -122,7 +122,7 @@ func (s *Server) handleItems(c echo.Context) error {
 		return err
 	}
 	q := c.QueryParams()
-	iq, err := parseItemsQuery(q, col, qs)
+	iq, err := parseItemsQueryCached(q, col, qs, &cache.filters)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func (s *Server) handleItems(c echo.Context) error {
 	}
 	buf := s.bufs.Get().(*[]byte)
 	*buf = encodeItems((*buf)[:0], col, iq, page, len(all), links, s.cfg.Now(), cache)
-	err = c.Blob(http.StatusOK, mtGeoJSON, *buf)
+	err = blob(c, mtGeoJSON, *buf)
 	if cap(*buf) <= maxPooledBuffer {
 		s.bufs.Put(buf)
 	}
@@ -203,7 +203,7 @@ func (s *Server) handleFeature(c echo.Context) error {
 	if f == fHTML {
 		return s.renderHTML(c, "feature", featurePage(b, col, feat, links))
 	}
-	extra := append([]byte(`"links":`), appendJSON(nil, links)...)
+	extra := appendLinks([]byte(`"links":`), links)
 	body := appendFeature(nil, feat, iq.crs, iq.properties, iq.skipGeometry, extra)
-	return c.Blob(http.StatusOK, mtGeoJSON, append(body, '\n'))
+	return blob(c, mtGeoJSON, append(body, '\n'))
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -34,6 +35,12 @@ type itemsQuery struct {
 // collection c; qs are the queryables of c. Without datetime there is no
 // temporal condition (OGC API – Features Part 1): every version matches.
 func parseItemsQuery(q url.Values, c *geo.Collection, qs []geo.Field) (*itemsQuery, error) {
+	return parseItemsQueryCached(q, c, qs, nil)
+}
+
+// parseItemsQueryCached is parseItemsQuery taking the filter from filters
+// (when not nil), the cache of the snapshot qs belong to.
+func parseItemsQueryCached(q url.Values, c *geo.Collection, qs []geo.Field, filters *filterCache) (*itemsQuery, error) {
 	iq := &itemsQuery{}
 	var err error
 	if iq.limit, err = parseLimit(q.Get("limit")); err != nil {
@@ -82,7 +89,13 @@ func parseItemsQuery(q url.Values, c *geo.Collection, qs []geo.Field) (*itemsQue
 		return nil, geo.Invalidf("filter-lang", "filter-lang and filter-crs need filter")
 	}
 	if q.Has("filter") {
-		if iq.filter, err = parseFilter(q.Get("filter"), q.Get("filter-lang"), q.Get("filter-crs"), qs); err != nil {
+		text, lang, crs := q.Get("filter"), q.Get("filter-lang"), q.Get("filter-crs")
+		if filters != nil {
+			iq.filter, err = filters.parse(c.ID, text, lang, crs, qs)
+		} else {
+			iq.filter, err = parseFilter(text, lang, crs, qs)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -105,13 +118,18 @@ func isQueryableParam(qs []geo.Field) func(string) bool {
 
 // selectFeatures returns every feature of c that matches iq, in collection
 // order. Spatial conditions first narrow the candidates through the
-// snapshot's R-tree.
+// snapshot's R-tree; a filter that is only S_INTERSECTS with a point is
+// answered whole from the prepared polygons (geo.Snapshot.Covering), the
+// query of a click on the map.
 func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*geo.Feature {
 	var cand map[*geo.Feature]bool
-	narrow := func(b orb.Bound) {
+	keep := func(f *geo.Feature) bool {
+		return cand == nil || cand[f]
+	}
+	narrow := func(search func(fn func(*geo.Feature) bool)) {
 		next := map[*geo.Feature]bool{}
-		snap.Intersecting(b, func(f *geo.Feature) bool {
-			if f.Collection == c.ID && (cand == nil || cand[f]) {
+		search(func(f *geo.Feature) bool {
+			if keep(f) {
 				next[f] = true
 			}
 			return true
@@ -119,19 +137,27 @@ func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*ge
 		cand = next
 	}
 	if iq.bbox != nil {
-		narrow(*iq.bbox)
+		narrow(func(fn func(*geo.Feature) bool) { snap.Intersecting(*iq.bbox, fn, c.ID) })
 	}
-	if iq.filter != nil {
-		if b, ok := iq.filter.Bound(); ok {
+	filter := iq.filter
+	if filter != nil {
+		if pt, ok := filter.IntersectsPoint(); ok {
+			narrow(func(fn func(*geo.Feature) bool) { snap.Covering(pt, fn, c.ID) })
+			filter = nil // the candidates are the answer
+		} else if b, ok := filter.Bound(); ok {
 			if b.IsEmpty() {
 				return nil
 			}
-			narrow(b)
+			narrow(func(fn func(*geo.Feature) bool) { snap.Intersecting(b, fn, c.ID) })
 		}
 	}
-	var out []*geo.Feature
+	n := len(c.Features)
+	if cand != nil {
+		n = len(cand)
+	}
+	out := make([]*geo.Feature, 0, min(n, 1024)) // at most n match
 	for _, f := range c.Features {
-		if cand != nil && !cand[f] {
+		if !keep(f) {
 			continue
 		}
 		if !f.Valid.Overlaps(iq.when) {
@@ -147,8 +173,8 @@ func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*ge
 				break
 			}
 		}
-		if ok && iq.filter != nil {
-			ok = iq.filter.Match(f)
+		if ok && filter != nil {
+			ok = filter.Match(f)
 		}
 		if ok {
 			out = append(out, f)
@@ -307,42 +333,144 @@ func appendPolygon(b []byte, p orb.Polygon, conv func(orb.Point) orb.Point) []by
 }
 
 // itemsLinks returns the links of an items page: self, alternate,
-// collection and, where there are more features, next and prev.
+// collection and, where there are more features, next and prev. Their
+// queries are q without f, with the changes each link makes, encoded as
+// url.Values.Encode encodes (sorted keys, every value).
 func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matched int) []link {
 	p := collectionPath(c.ID) + "/items"
-	with := func(mod func(url.Values)) url.Values {
-		v := url.Values{}
-		for k, x := range q {
-			v[k] = x
+	// The parameters of q but f, cursor and limit, which links change,
+	// escaped once for all links, in key order.
+	kept := make([]encodedParam, 0, len(q))
+	for k, v := range q {
+		if k != "f" && k != "cursor" && k != "limit" {
+			kept = append(kept, encodeParam(k, v))
 		}
-		delete(v, "f")
-		mod(v)
-		return v
 	}
-	same := func(url.Values) {}
+	slices.SortFunc(kept, func(x, y encodedParam) int { return strings.Compare(x.key, y.key) })
+	with := func(changes ...queryParam) string {
+		return b.withQuery(p, kept, changes)
+	}
+	cursor, limit := queryParam{"cursor", q["cursor"]}, queryParam{"limit", q["limit"]}
 	links := []link{
-		{b.at(p, with(same)), "self", mtGeoJSON, "This page"},
-		{b.at(p, with(func(v url.Values) { v.Set("f", "html") })), "alternate", mtHTML, "This page as HTML"},
+		{with(cursor, limit), "self", mtGeoJSON, "This page"},
+		{with(cursor, limit, queryParam{"f", []string{"html"}}), "alternate", mtHTML, "This page as HTML"},
 		{b.at(collectionPath(c.ID), nil), "collection", mtJSON, "The collection"},
 	}
+	pageLimit := queryParam{"limit", []string{strconv.Itoa(iq.limit)}}
 	if next := iq.offset + iq.limit; next < matched {
-		links = append(links, link{b.at(p, with(func(v url.Values) {
-			v.Set("cursor", strconv.Itoa(next))
-			v.Set("limit", strconv.Itoa(iq.limit))
-		})), "next", mtGeoJSON, "Next page"})
+		links = append(links, link{with(queryParam{"cursor", []string{strconv.Itoa(next)}}, pageLimit), "next", mtGeoJSON, "Next page"})
 	}
 	if iq.offset > 0 {
-		prev := max(0, iq.offset-iq.limit)
-		links = append(links, link{b.at(p, with(func(v url.Values) {
-			if prev == 0 {
-				v.Del("cursor")
-			} else {
-				v.Set("cursor", strconv.Itoa(prev))
-			}
-			v.Set("limit", strconv.Itoa(iq.limit))
-		})), "prev", mtGeoJSON, "Previous page"})
+		prev := queryParam{"cursor", nil}
+		if n := max(0, iq.offset-iq.limit); n > 0 {
+			prev.values = []string{strconv.Itoa(n)}
+		}
+		links = append(links, link{with(prev, pageLimit), "prev", mtGeoJSON, "Previous page"})
 	}
 	return links
+}
+
+// queryParam is one query parameter with its values; no values means
+// absent.
+type queryParam struct {
+	key    string
+	values []string
+}
+
+// encodedParam is a query parameter as url.Values.Encode writes it: enc
+// holds key=value for every value, joined by &, both escaped.
+type encodedParam struct {
+	key, enc string
+}
+
+func encodeParam(k string, vs []string) encodedParam {
+	ek := url.QueryEscape(k)
+	var enc strings.Builder
+	for i, v := range vs {
+		if i > 0 {
+			enc.WriteByte('&')
+		}
+		enc.WriteString(ek)
+		enc.WriteByte('=')
+		enc.WriteString(url.QueryEscape(v))
+	}
+	return encodedParam{k, enc.String()}
+}
+
+// withQuery returns b.at(path, v) for the url.Values v holding kept
+// (sorted by key) and changes (whose keys are not in kept; those without
+// values are left out), without building v.
+func (b baseURL) withQuery(path string, kept []encodedParam, changes []queryParam) string {
+	var chBuf [4]queryParam
+	ch := chBuf[:0]
+	for _, c := range changes {
+		if c.values != nil {
+			ch = append(ch, c)
+		}
+	}
+	if len(kept)+len(ch) == 0 {
+		return string(b) + path
+	}
+	slices.SortFunc(ch, func(x, y queryParam) int { return strings.Compare(x.key, y.key) })
+	var buf [512]byte // most links fit: one allocation, for the string
+	out := append(append(append(buf[:0], b...), path...), '?')
+	first := true
+	sep := func() {
+		if !first {
+			out = append(out, '&')
+		}
+		first = false
+	}
+	i, j := 0, 0
+	for i < len(kept) || j < len(ch) {
+		if j == len(ch) || (i < len(kept) && kept[i].key < ch[j].key) {
+			if kept[i].enc != "" {
+				sep()
+				out = append(out, kept[i].enc...)
+			}
+			i++
+			continue
+		}
+		for _, v := range ch[j].values {
+			sep()
+			out = append(append(append(out, url.QueryEscape(ch[j].key)...), '='), url.QueryEscape(v)...)
+		}
+		j++
+	}
+	return string(out)
+}
+
+// appendLinks appends links as encoding/json with SetEscapeHTML(false)
+// would, written directly; a link with a character the two encoders write
+// differently (\b, \f) goes through encoding/json.
+func appendLinks(b []byte, links []link) []byte {
+	if links == nil {
+		return append(b, "null"...)
+	}
+	for _, l := range links {
+		if strings.ContainsAny(l.Href, "\b\f") || strings.ContainsAny(l.Rel, "\b\f") ||
+			strings.ContainsAny(l.Type, "\b\f") || strings.ContainsAny(l.Title, "\b\f") {
+			return appendJSON(b, links)
+		}
+	}
+	b = append(b, '[')
+	for i, l := range links {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"href":`...)
+		b = geo.AppendJSONString(b, l.Href)
+		b = append(b, `,"rel":`...)
+		b = geo.AppendJSONString(b, l.Rel)
+		b = append(b, `,"type":`...)
+		b = geo.AppendJSONString(b, l.Type)
+		if l.Title != "" {
+			b = append(b, `,"title":`...)
+			b = geo.AppendJSONString(b, l.Title)
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
 }
 
 // page returns the features of the page iq asks for.
@@ -361,8 +489,8 @@ func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Featur
 	b = strconv.AppendInt(b, int64(matched), 10)
 	b = append(b, `,"numberReturned":`...)
 	b = strconv.AppendInt(b, int64(len(page)), 10)
-	b = append(b, `,"timeStamp":`...)
-	b = geo.AppendJSONString(b, now.UTC().Format(time.RFC3339))
+	b = append(b, `,"timeStamp":"`...)
+	b = append(now.UTC().AppendFormat(b, time.RFC3339), '"') // nothing in it to escape
 	if c.Attribution != "" {
 		b = append(b, `,"attribution":`...)
 		b = geo.AppendJSONString(b, c.Attribution)
@@ -372,7 +500,7 @@ func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Featur
 		b = geo.AppendJSONString(b, c.License)
 	}
 	b = append(b, `,"links":`...)
-	b = appendJSON(b, links)
+	b = appendLinks(b, links)
 	b = append(b, `,"features":[`...)
 	for i, f := range page {
 		if i > 0 {

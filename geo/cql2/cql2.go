@@ -127,6 +127,25 @@ func (e *Expr) SpatialProperties() []string {
 // to pre-select candidates from a spatial index.
 func (e *Expr) Bound() (orb.Bound, bool) { return bound(e.root) }
 
+// IntersectsPoint reports whether the whole expression is S_INTERSECTS of
+// a property (the feature geometry) and a POINT literal, either way round,
+// and returns the point. Such an expression matches exactly the features
+// whose geometry covers the point (geo.Covers), which callers may answer
+// from an index of prepared polygons (geo.Snapshot.Covering) instead of
+// calling Match on each candidate.
+func (e *Expr) IntersectsPoint() (orb.Point, bool) {
+	n, ok := e.root.(*spatialNode)
+	if !ok || n.op != "S_INTERSECTS" {
+		return orb.Point{}, false
+	}
+	for i, a := range n.args {
+		if pt, ok := a.g.(orb.Point); ok && a.prop == "" && n.args[1-i].prop != "" {
+			return pt, true
+		}
+	}
+	return orb.Point{}, false
+}
+
 // Transform returns a copy of the expression whose geometry literals have
 // every point replaced by fn's result; fn's first error is returned. It
 // converts literals given in another CRS (filter-crs) to WGS84 lon/lat.
