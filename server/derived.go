@@ -26,12 +26,17 @@ type derived struct {
 
 // derivedFor returns the derived state of snap, replacing that of an older
 // snapshot. It is keyed by the snapshot itself, not its version, because
-// the caches hold pointers to the snapshot's features.
+// the caches hold pointers to the snapshot's features. A request still
+// holding a snapshot the store no longer serves gets a state of its own,
+// unpublished, so that it cannot push the current snapshot's out.
 func (s *Server) derivedFor(snap *geo.Snapshot) *derived {
 	for {
 		d := s.derived.Load()
 		if d != nil && d.snap == snap {
 			return d
+		}
+		if snap != s.store.Snapshot() {
+			return &derived{snap: snap}
 		}
 		// Publish a fresh one unless a racing request already did; then
 		// load whichever is there.

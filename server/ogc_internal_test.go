@@ -3,6 +3,8 @@ package server
 import (
 	"encoding/json"
 	"testing"
+
+	"beibeimap/data"
 )
 
 // FuzzAppendProperties checks the hand-written JSON encoder of feature
@@ -34,4 +36,25 @@ func FuzzAppendProperties(f *testing.F) {
 			t.Fatalf("decoded %s, encoding/json gives %s", gb, wb)
 		}
 	})
+}
+
+// TestDerivedForOldSnapshot: a request that still holds the snapshot before
+// a reload does not put that snapshot's derived state back in place of the
+// current one's.
+func TestDerivedForOldSnapshot(t *testing.T) {
+	s := defaultServer(t)
+	old := s.store.Snapshot()
+	cur := s.derivedFor(old)
+	snap, err := data.LoadSnapshot(data.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.store.Swap(snap)
+	now := s.derivedFor(snap)
+	if got := s.derivedFor(old); got == now || s.derived.Load() != now {
+		t.Fatalf("asking for the old snapshot's state replaced the current one's (old state reused: %v)", got == cur)
+	}
+	if s.derived.Load() != now || s.derivedFor(snap) != now {
+		t.Errorf("the current snapshot's state was replaced")
+	}
 }
