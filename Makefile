@@ -8,7 +8,7 @@ ADDR    ?= 127.0.0.1:8080
 BIN     := bin/beibeimap
 WEBDIST := web/dist/index.html
 
-.PHONY: run build web data check test test-go test-e2e fuzz fuzz-address deps bench bench-http bench-ogc bench-tiles loadtest bench-scale fmt vet clean
+.PHONY: run build web data check test test-go test-e2e fuzz fuzz-address deps bench bench-http bench-ogc bench-tiles bench-downloads loadtest bench-scale fmt vet clean
 
 ## run: serve the embedded default data on http://$(ADDR)
 run: web
@@ -84,6 +84,10 @@ bench-ogc: web
 ## bench-tiles: cold tile latency per zoom and cached tiles against the same baseline
 bench-tiles: web
 	bash .ci/bench-tiles
+
+## bench-downloads: time and peak RSS of the whole-dataset GeoPackage and QGIS project downloads (peak ≤ 2× idle)
+bench-downloads: web
+	bash .ci/bench-downloads
 
 ## loadtest: 60 s of mixed load (lookups, batches, items, tiles, page assets) with throughput, p50/p99 per route, errors and RSS
 loadtest: web
