@@ -4,6 +4,7 @@ package build
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -79,22 +80,16 @@ type face struct {
 // Where two outlines overlap, that splits the overlap along its midline.
 // It is computed on the planar graph of all outline borders: each face is
 // claimed by the outlines that cover it; the border of a disputed face is
-// sampled (its vertices, and every midlineStep), each sample labelled with
-// the district whose undisputed face lies across it; the Voronoi diagram
-// of the samples, in a local plane, splits the face where the label
-// changes. All faces, split, are noded together again and each district is
+// sampled (its vertices, and every half of its mean width, see
+// midlineStep), each sample labelled with the district whose undisputed
+// face lies across it; the Voronoi diagram of the samples, in a local
+// plane, splits the face where the label changes. All faces, split, are noded together again and each district is
 // the union of its faces, so neighbours share their borders exactly.
 // Outlines keep their outer edge (the border of Chongqing) as it is.
 //
 // It returns the new outline of every district and the figures.
 func (b *builder) partitionOutlines(outline map[string]*geos.Geom) (map[string]*geos.Geom, *outlineFigures, error) {
-	codes := slices.Sorted(func(yield func(string) bool) {
-		for c := range outline {
-			if !yield(c) {
-				return
-			}
-		}
-	})
+	codes := slices.Sorted(maps.Keys(outline))
 	var borders []*geos.Geom
 	for _, c := range codes {
 		borders = append(borders, outline[c].Boundary())
