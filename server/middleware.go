@@ -52,7 +52,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			if len(p) > maxLoggedPath {
 				p = p[:maxLoggedPath] + "…"
 			}
-			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			s.cfg.RequestLogger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("method", r.Method), slog.String("route", route), slog.String("path", p),
 				slog.Int("status", res.Status), slog.Duration("duration", took), slog.Int64("bytes", res.Size),
 				slog.String("remote", r.RemoteAddr))

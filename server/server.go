@@ -24,9 +24,14 @@ type Config struct {
 	Store *geo.Store
 	// Logger receives request failures; nil discards them.
 	Logger *slog.Logger
-	// LogRequests logs one line per answered request to Logger (method,
-	// route, path, status, duration, bytes, peer; never a body or query).
+	// LogRequests logs one line per answered request to RequestLogger
+	// (method, route, path, status, duration, bytes, peer; never a body or
+	// query).
 	LogRequests bool
+	// RequestLogger receives the request lines; nil: Logger. Give it a
+	// handler writing to a LogBuffer, so that a busy server does not make
+	// one write per request.
+	RequestLogger *slog.Logger
 	// CORSOrigins lists the origins allowed to call the API from a browser;
 	// "*" allows any. Empty (the default) disables CORS headers.
 	CORSOrigins []string
@@ -100,6 +105,9 @@ var _ http.Handler = (*Server)(nil)
 func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.RequestLogger == nil {
+		cfg.RequestLogger = cfg.Logger
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -481,3 +481,24 @@ func TestParseServeProductionFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestServeRequestLog: serve logs one line per request, batched but soon
+// (well within the 30 s waitLog allows), with route and status, and never
+// the query.
+func TestServeRequestLog(t *testing.T) {
+	s := startServe(t)
+	res, err := http.Get(s.base + "/collections/districts/items?limit=1&bbox=106.3,29.7,106.5,29.9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	l := s.waitLog(t, "msg=request")
+	for _, want := range []string{"route=/collections/:collection/items", "status=200", "path=/collections/districts/items"} {
+		if !strings.Contains(l, want) {
+			t.Errorf("request line %q lacks %q", l, want)
+		}
+	}
+	if strings.Contains(l, "106.3") {
+		t.Errorf("request line %q logs the query", l)
+	}
+}

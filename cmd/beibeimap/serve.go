@@ -160,12 +160,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	var log *slog.Logger
-	if cfg.LogFormat == "json" {
-		log = slog.New(slog.NewJSONHandler(stderr, nil))
-	} else {
-		log = slog.New(slog.NewTextHandler(stderr, nil))
+	logger := func(w io.Writer) *slog.Logger {
+		if cfg.LogFormat == "json" {
+			return slog.New(slog.NewJSONHandler(w, nil))
+		}
+		return slog.New(slog.NewTextHandler(w, nil))
 	}
+	log := logger(stderr)
+	// Request lines are batched (at most 100 ms late); everything else is
+	// written at once.
+	requests := server.NewLogBuffer(stderr, 100*time.Millisecond)
+	defer requests.Close()
 	fsys := layers(cfg.Data)
 	// The stamp is taken before the load, so that a change made while
 	// loading or before watch starts is still seen as a change.
@@ -191,7 +196,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			origins = append(origins, o)
 		}
 	}
-	h := server.New(server.Config{Store: store, Logger: log, LogRequests: cfg.LogRequests, CORSOrigins: origins, Basemap: cfg.Basemap,
+	h := server.New(server.Config{Store: store, Logger: log, LogRequests: cfg.LogRequests, RequestLogger: logger(requests), CORSOrigins: origins, Basemap: cfg.Basemap,
 		BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, MaxExpensive: cfg.MaxExpensive})
 	h.Loaded(snap, took, nil)
 	ln, err := net.Listen("tcp", cfg.Addr)
