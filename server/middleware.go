@@ -1,7 +1,6 @@
 package server
 
 import (
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -27,14 +26,18 @@ const htmlCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' d
 // maxLoggedPath bounds the path a request log line repeats.
 const maxLoggedPath = 256
 
-// observe is the outermost middleware: it counts the request in flight,
-// lets the error handler render a returned error (so the status it logs
-// and counts is the one sent), then records route, status, duration and
-// size in the metrics and, with Config.LogRequests, in one log line. It
-// never logs a body or a query.
+// observe is the outermost middleware: it sets X-Content-Type-Options:
+// nosniff on every answer, so that no browser reads a JSON, CSV or tile
+// answer as a page (HTML answers get their policies from htmlPolicies or,
+// the map page, its own); counts the request in flight; lets the error
+// handler render a returned error (so the status it logs and counts is the
+// one sent); then records route, status, duration and size in the metrics
+// and, with Config.RequestLog, in one log line. It never logs a body or a
+// query.
 func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
+		c.Response().Header()["X-Content-Type-Options"] = nosniff
 		s.metrics.inFlight.Inc()
 		defer s.metrics.inFlight.Dec()
 		if err := next(c); err != nil {
@@ -47,15 +50,13 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		res, r := c.Response(), c.Request()
 		took := time.Since(start)
 		s.metrics.observe(route, r.Method, res.Status, took, res.Size)
-		if s.cfg.LogRequests {
+		if s.cfg.RequestLog != nil {
 			p := r.URL.Path
 			if len(p) > maxLoggedPath {
 				p = p[:maxLoggedPath] + "…"
 			}
-			s.cfg.RequestLogger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("method", r.Method), slog.String("route", route), slog.String("path", p),
-				slog.Int("status", res.Status), slog.Duration("duration", took), slog.Int64("bytes", res.Size),
-				slog.String("remote", r.RemoteAddr))
+			s.cfg.RequestLog.write(requestLine{at: start.Add(took), method: r.Method, route: route, path: p,
+				status: res.Status, took: took, bytes: res.Size, remote: r.RemoteAddr})
 		}
 		return nil
 	}
@@ -64,16 +65,6 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 // nosniff is the value of X-Content-Type-Options on every answer, one
 // slice shared by all (header values are only ever replaced, not changed).
 var nosniff = []string{"nosniff"}
-
-// secure sets X-Content-Type-Options: nosniff on every answer, so that no
-// browser reads a JSON, CSV or tile answer as a page; HTML answers get
-// their policies from htmlPolicies (or, the map page, its own).
-func (s *Server) secure(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		c.Response().Header()["X-Content-Type-Options"] = nosniff
-		return next(c)
-	}
-}
 
 // htmlPolicies sets htmlCSP and X-Frame-Options (for browsers that predate
 // frame-ancestors) on an HTML answer: renderHTML calls it for every OGC
@@ -129,8 +120,6 @@ func (s *Server) waitSlot(c echo.Context) bool {
 	}
 }
 
-// largeItemsPage reports whether an items request asks for more than the
-// default page of features.
 // expensiveItems reports whether an items request is expensive: a large
 // page, or a download (f=gpkg, shp, …: the whole collection by default).
 func expensiveItems(c echo.Context) bool {
@@ -140,8 +129,15 @@ func expensiveItems(c echo.Context) bool {
 	return largeItemsPage(c)
 }
 
+// largeItemsPage reports whether an items request asks for more than the
+// default page of features.
+
 func largeItemsPage(c echo.Context) bool {
-	n, err := strconv.Atoi(strings.TrimSpace(c.QueryParam("limit")))
+	v := strings.TrimSpace(c.QueryParam("limit"))
+	if v == "" {
+		return false // the default page; Atoi would allocate its error
+	}
+	n, err := strconv.Atoi(v)
 	return err == nil && n > defaultLimit
 }
 

@@ -24,14 +24,11 @@ type Config struct {
 	Store *geo.Store
 	// Logger receives request failures; nil discards them.
 	Logger *slog.Logger
-	// LogRequests logs one line per answered request to RequestLogger
+	// RequestLog, when not nil, receives one line per answered request
 	// (method, route, path, status, duration, bytes, peer; never a body or
-	// query).
-	LogRequests bool
-	// RequestLogger receives the request lines; nil: Logger. Give it a
-	// handler writing to a LogBuffer, so that a busy server does not make
-	// one write per request.
-	RequestLogger *slog.Logger
+	// query). Give it a LogBuffer to write to, so that a busy server does
+	// not make one write per request.
+	RequestLog *RequestLog
 	// CORSOrigins lists the origins allowed to call the API from a browser;
 	// "*" allows any. Empty (the default) disables CORS headers.
 	CORSOrigins []string
@@ -93,6 +90,9 @@ type Server struct {
 	// the registered route patterns, the only values of its route label.
 	metrics    *metrics
 	routeNames map[string]bool
+	// crsHeaders holds the Content-Crs value of each CRS with an OGC URI,
+	// one slice shared by all answers (see contentCRS).
+	crsHeaders map[geo.CRS][]string
 	// slots holds one token per expensive request running.
 	slots chan struct{}
 	// loads is the outcome of the last load of the data, for /readyz.
@@ -105,9 +105,6 @@ var _ http.Handler = (*Server)(nil)
 func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.RequestLogger == nil {
-		cfg.RequestLogger = cfg.Logger
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -130,10 +127,16 @@ func New(cfg Config) *Server {
 		s.metrics.published(snap, 0)
 	}
 	s.bufs.New = newBuffer
+	s.crsHeaders = map[geo.CRS][]string{}
+	for _, uri := range geo.CRSURIs() {
+		if crs, err := geo.ParseCRS("crs", uri); err == nil {
+			s.crsHeaders[crs] = []string{"<" + uri + ">"}
+		}
+	}
 	s.e.HideBanner = true
 	s.e.HidePort = true
 	s.e.HTTPErrorHandler = s.handleError
-	s.e.Use(s.observe, s.secure)
+	s.e.Use(s.observe)
 	s.e.Use(middleware.Recover())
 	if len(cfg.CORSOrigins) > 0 {
 		s.e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
@@ -150,6 +153,15 @@ func New(cfg Config) *Server {
 	s.routeNames["unmatched"] = true
 	s.metrics.forRoutes(s.routeNames)
 	return s
+}
+
+// contentCRS returns the value of the Content-Crs header of an answer in
+// crs, to be assigned to the header map, not changed.
+func (s *Server) contentCRS(crs geo.CRS) []string {
+	if v, ok := s.crsHeaders[crs]; ok {
+		return v
+	}
+	return []string{"<" + crs.URI() + ">"}
 }
 
 // ServeHTTP implements http.Handler.

@@ -196,7 +196,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			origins = append(origins, o)
 		}
 	}
-	h := server.New(server.Config{Store: store, Logger: log, LogRequests: cfg.LogRequests, RequestLogger: logger(requests), CORSOrigins: origins, Basemap: cfg.Basemap,
+	var requestLog *server.RequestLog
+	if cfg.LogRequests {
+		requestLog = server.NewRequestLog(requests, cfg.LogFormat == "json")
+	}
+	h := server.New(server.Config{Store: store, Logger: log, RequestLog: requestLog, CORSOrigins: origins, Basemap: cfg.Basemap,
 		BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, MaxExpensive: cfg.MaxExpensive})
 	h.Loaded(snap, took, nil)
 	ln, err := net.Listen("tcp", cfg.Addr)
