@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -19,9 +18,56 @@ import (
 // the client reached it; answers built from them vary with them.
 var forwardedHeaders = []string{"Forwarded", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix"}
 
-// hostPattern is what a host (with optional port) from a forwarded header
-// must look like: a DNS name, an IPv4 address or a bracketed IPv6 address.
-var hostPattern = regexp.MustCompile(`^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$`)
+// validHost reports whether h is what a host (with optional port) from a
+// Host or forwarded header must look like: a DNS name (a letter or digit,
+// then letters, digits, '-' and '.'), or an IPv6 address in brackets (hex
+// digits, ':' and '.'), then optionally ':' and one to five digits. It is
+// the check of every request that builds links, so it is written out
+// rather than a regular expression (FuzzValidHost holds it to one).
+func validHost(h string) bool {
+	i := 0
+	switch {
+	case h == "":
+		return false
+	case h[0] == '[':
+		i = 1
+		for i < len(h) && (isHexDigit(h[i]) || h[i] == ':' || h[i] == '.') {
+			i++
+		}
+		if i == 1 || i == len(h) || h[i] != ']' {
+			return false
+		}
+		i++
+	case isAlnum(h[0]):
+		i = 1
+		for i < len(h) && (isAlnum(h[i]) || h[i] == '-' || h[i] == '.') {
+			i++
+		}
+	default:
+		return false
+	}
+	if i == len(h) {
+		return true
+	}
+	port := h[i+1:]
+	if h[i] != ':' || len(port) < 1 || len(port) > 5 {
+		return false
+	}
+	for j := 0; j < len(port); j++ {
+		if port[j] < '0' || port[j] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
+func isHexDigit(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F'
+}
 
 // ParseBaseURL checks the value of --base-url: an absolute http or https
 // URL with a host, no user information, query or fragment. It returns it
@@ -90,7 +136,7 @@ func ownBase(r *http.Request) string {
 		scheme = "https"
 	}
 	host := r.Host
-	if !hostPattern.MatchString(host) {
+	if !validHost(host) {
 		host = "localhost"
 	}
 	return scheme + "://" + host
@@ -107,7 +153,7 @@ func forwardedBase(h http.Header, tls bool, host string) string {
 	if tls {
 		scheme = "https"
 	}
-	if !hostPattern.MatchString(host) {
+	if !validHost(host) {
 		host = "localhost"
 	}
 	proto, fhost := "", ""
@@ -119,7 +165,7 @@ func forwardedBase(h http.Header, tls bool, host string) string {
 	if p := strings.ToLower(proto); p == "http" || p == "https" {
 		scheme = p
 	}
-	if fhost != "" && hostPattern.MatchString(fhost) {
+	if fhost != "" && validHost(fhost) {
 		host = fhost
 	}
 	prefix := strings.TrimRight(firstValue(h.Get("X-Forwarded-Prefix")), "/")

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -150,7 +151,7 @@ func FuzzForwardedBase(f *testing.F) {
 		if (u.Scheme != "http" && u.Scheme != "https") || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" || u.Host == "" {
 			t.Fatalf("base %q from %v: not a plain http(s) URL", b, h)
 		}
-		if !hostPattern.MatchString(u.Host) {
+		if !validHost(u.Host) {
 			t.Fatalf("base %q: host %q", b, u.Host)
 		}
 		if u.Path != "" && !cleanPrefix(u.Path) {
@@ -258,6 +259,23 @@ func FuzzIfNoneMatch(f *testing.F) {
 		}
 		if rec := fuzzServe(s, http.MethodGet, "/collections", "If-None-Match", inm+", "+tag); rec.Code != 304 {
 			t.Fatalf("If-None-Match %q plus the tag: %d, want 304", inm, rec.Code)
+		}
+	})
+}
+
+// hostPattern is the regular expression validHost was written from, kept
+// here as its oracle.
+var hostPattern = regexp.MustCompile(`^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$`)
+
+// FuzzValidHost holds validHost to hostPattern on any string.
+func FuzzValidHost(f *testing.F) {
+	for _, h := range []string{"", "localhost", "localhost:8080", "127.0.0.1:18080", "[::1]", "[::1]:443", "[]", "[::1", "::1",
+		"a..b", "-a", "a-", "a.b.", "a:", "a:123456", "a:12a", "[fe80::1%eth0]", "例子.cn", "a b", "a/b", "a@b", "[::1]x", ":80"} {
+		f.Add(h)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		if got, want := validHost(h), hostPattern.MatchString(h); got != want {
+			t.Fatalf("validHost(%q) = %v, the pattern says %v", h, got, want)
 		}
 	})
 }
