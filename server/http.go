@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"net/http"
 	"net/url"
 	"slices"
@@ -85,32 +84,30 @@ func checkParams(c echo.Context, allowed []string, extra func(string) bool) erro
 // say everything a response depends on: W/"<FNV-1a 64 of the parts joined
 // by NUL, 16 hex digits>".
 func entityTag(parts ...string) string {
-	n := len(parts)
-	for _, p := range parts {
-		n += len(p)
-	}
-	buf := make([]byte, 0, max(n, 20))
+	const offset, prime = 14695981039346656037, 1099511628211 // FNV-1a 64
+	h := uint64(offset)
 	for i, p := range parts {
 		if i > 0 {
-			buf = append(buf, 0)
+			h *= prime // h ^= 0, the NUL between parts
 		}
-		buf = append(buf, p...)
+		for j := 0; j < len(p); j++ {
+			h = (h ^ uint64(p[j])) * prime
+		}
 	}
-	h := fnv.New64a()
-	h.Write(buf)
-	sum := h.Sum64()
-	buf = append(buf[:0], `W/"`...)
+	var buf [20]byte
+	b := append(buf[:0], `W/"`...)
 	for shift := 60; shift >= 0; shift -= 4 {
-		buf = append(buf, "0123456789abcdef"[sum>>uint(shift)&0xf])
+		b = append(b, "0123456789abcdef"[h>>uint(shift)&0xf])
 	}
-	return string(append(buf, '"'))
+	return string(append(b, '"'))
 }
 
 // etag derives the entity tag of an OGC response from the data version and
 // everything else it depends on: the format, the base URL, the request URI
 // and the date (the default view of a collection changes at midnight).
 func (s *Server) etag(c echo.Context, snap *geo.Snapshot, f format, b baseURL) string {
-	return entityTag(snap.Version(), strconv.Itoa(int(f)), string(b), c.Request().URL.RequestURI(), s.today().Format(geo.DateLayout))
+	var day [len(geo.DateLayout)]byte
+	return entityTag(snap.Version(), strconv.Itoa(int(f)), string(b), c.Request().URL.RequestURI(), string(s.today().AppendFormat(day[:0], geo.DateLayout)))
 }
 
 // publicCache is the Cache-Control of cacheable OGC answers, one slice
@@ -153,9 +150,9 @@ func writeLinkHeaders(c echo.Context, links []link) {
 	ends := make([]int, len(links))
 	for i, l := range links {
 		b = append(append(append(b, '<'), l.Href...), ">; rel="...)
-		b = strconv.AppendQuote(b, l.Rel)
+		b = appendQuoted(b, l.Rel)
 		b = append(b, "; type="...)
-		b = strconv.AppendQuote(b, l.Type)
+		b = appendQuoted(b, l.Type)
 		ends[i] = len(b)
 	}
 	all := string(b)
@@ -169,6 +166,17 @@ func writeLinkHeaders(c echo.Context, links []link) {
 		start = end
 	}
 	h["Link"] = vals
+}
+
+// appendQuoted appends s as strconv.AppendQuote does, directly when s is
+// printable ASCII without quote or backslash (every rel and media type).
+func appendQuoted(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
 }
 
 // blob answers 200 with body of content type ct and its Content-Length.

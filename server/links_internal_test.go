@@ -80,14 +80,16 @@ func FuzzItemsLinks(f *testing.F) {
 				t.Fatalf("JSON\n got %s\nwant %s", j, ref)
 			}
 		}
-		ctx := echo.New().NewContext(httptest.NewRequest("GET", "/", nil), httptest.NewRecorder())
-		writeLinkHeaders(ctx, got)
-		var ref []string
-		for _, l := range got {
-			ref = append(ref, fmt.Sprintf("<%s>; rel=%q; type=%q", l.Href, l.Rel, l.Type))
-		}
-		if h := ctx.Response().Header()["Link"]; !slices.Equal(h, ref) {
-			t.Fatalf("Link headers\n got %q\nwant %q", h, ref)
+		for _, ls := range [][]link{got, {{Href: base, Rel: coll, Type: query}}} {
+			ctx := echo.New().NewContext(httptest.NewRequest("GET", "/", nil), httptest.NewRecorder())
+			writeLinkHeaders(ctx, ls)
+			var ref []string
+			for _, l := range ls {
+				ref = append(ref, fmt.Sprintf("<%s>; rel=%q; type=%q", l.Href, l.Rel, l.Type))
+			}
+			if h := ctx.Response().Header()["Link"]; !slices.Equal(h, ref) {
+				t.Fatalf("Link headers\n got %q\nwant %q", h, ref)
+			}
 		}
 	})
 }

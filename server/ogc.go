@@ -128,15 +128,15 @@ func (s *Server) handleItems(c echo.Context) error {
 	}
 	b := baseURL(s.requestBase(c))
 	h := c.Response().Header()
-	h.Set("Content-Crs", "<"+iq.crs.URI()+">")
+	h["Content-Crs"] = s.contentCRS(iq.crs) // canonical keys, set directly
 	if notModified(c, s.etag(c, snap, f, b)) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	all := selectFeatures(snap, col, iq)
 	page := iq.page(all)
 	links := itemsLinks(b, col, q, iq, len(all))
-	h.Set("OGC-NumberMatched", strconv.Itoa(len(all)))
-	h.Set("OGC-NumberReturned", strconv.Itoa(len(page)))
+	counts := []string{strconv.Itoa(len(all)), strconv.Itoa(len(page))}
+	h["Ogc-Numbermatched"], h["Ogc-Numberreturned"] = counts[:1:1], counts[1:]
 	writeLinkHeaders(c, links)
 	if f == fHTML {
 		return s.renderHTML(c, "items", itemsPage(b, col, iq, page, len(all), links))
@@ -189,7 +189,7 @@ func (s *Server) handleFeature(c echo.Context) error {
 		return &geo.InputError{Param: "featureId", Detail: fmt.Sprintf("no feature %q in collection %q", id, col.ID), Kind: geo.ErrNotFound}
 	}
 	b := baseURL(s.requestBase(c))
-	c.Response().Header().Set("Content-Crs", "<"+iq.crs.URI()+">")
+	c.Response().Header()["Content-Crs"] = s.contentCRS(iq.crs)
 	if notModified(c, s.etag(c, snap, f, b)) {
 		return c.NoContent(http.StatusNotModified)
 	}
