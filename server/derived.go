@@ -9,19 +9,76 @@ import (
 	"beibeimap/geo"
 )
 
-// derived caches, per snapshot, the GeoJSON encoding of features in the
-// default view (CRS84, every property, with geometry): formatting
-// coordinates is most of the cost of an items page. A snapshot never
-// changes, so each feature is encoded once per snapshot, when first asked
-// for. Everything else derived from the data (the lookup index, the
-// gazetteer, the fields) is built whole with the geo.Dataset before it is
-// published. It is safe for concurrent use.
+// derived caches, per snapshot, what items pages repeat: the GeoJSON
+// encoding of features in the default view (CRS84, every property, with
+// geometry), formatting coordinates being most of the cost of a page, and
+// the members each page takes from its collection. A snapshot never
+// changes, so each collection's features are encoded once per snapshot,
+// all together when a page of that collection first needs one (for the
+// default data, 1.7 MB in all). Everything else derived from the data
+// (the lookup index, the gazetteer, the fields) is built whole with the
+// geo.Dataset before it is published. It is safe for concurrent use.
 type derived struct {
-	snap     *geo.Snapshot
-	features sync.Map // *geo.Feature → []byte
+	snap *geo.Snapshot
+	// cols holds the cache of every collection of snap; it is not
+	// changed after newDerived.
+	cols map[*geo.Collection]*collectionCache
 	// filters keeps parsed CQL2 filters, checked against this snapshot's
 	// queryables (bounded; see filterCache).
 	filters filterCache
+}
+
+// collectionCache is what derived keeps of one collection.
+type collectionCache struct {
+	c *geo.Collection
+	// meta holds the attribution and license members of the collection's
+	// items pages (appendCollectionMeta), escaped once.
+	meta []byte
+	once sync.Once
+	// features maps every feature of c to its default-view encoding, set
+	// by once and not changed after.
+	features map[*geo.Feature][]byte
+}
+
+// newDerived returns the derived state of snap, with the members every
+// items page of a collection repeats already encoded.
+func newDerived(snap *geo.Snapshot) *derived {
+	d := &derived{snap: snap, cols: map[*geo.Collection]*collectionCache{}}
+	for _, c := range snap.Collections() {
+		d.cols[c] = &collectionCache{c: c, meta: appendCollectionMeta(nil, c)}
+	}
+	return d
+}
+
+// collectionMeta appends the attribution and license members of c's items
+// pages, from the cache when it holds c.
+func (d *derived) collectionMeta(b []byte, c *geo.Collection) []byte {
+	if cc := d.collection(c); cc != nil {
+		return append(b, cc.meta...)
+	}
+	return appendCollectionMeta(b, c)
+}
+
+// collection returns the cache of c, nil when d is nil or c is not one of
+// d's snapshot.
+func (d *derived) collection(c *geo.Collection) *collectionCache {
+	if d == nil {
+		return nil
+	}
+	return d.cols[c]
+}
+
+// encoded returns the default-view encoding of every feature of the
+// collection, encoding them on the first call.
+func (cc *collectionCache) encoded() map[*geo.Feature][]byte {
+	cc.once.Do(func() {
+		m := make(map[*geo.Feature][]byte, len(cc.c.Features))
+		for _, f := range cc.c.Features {
+			m[f] = appendFeature(nil, f, geo.WGS84, nil, false, nil)
+		}
+		cc.features = m
+	})
+	return cc.features
 }
 
 // derivedFor returns the derived state of snap, replacing that of an older
@@ -36,22 +93,12 @@ func (s *Server) derivedFor(snap *geo.Snapshot) *derived {
 			return d
 		}
 		if snap != s.store.Snapshot() {
-			return &derived{snap: snap}
+			return newDerived(snap)
 		}
 		// Publish a fresh one unless a racing request already did; then
 		// load whichever is there.
-		s.derived.CompareAndSwap(d, &derived{snap: snap})
+		s.derived.CompareAndSwap(d, newDerived(snap))
 	}
-}
-
-// feature returns the default-view encoding of f.
-func (d *derived) feature(f *geo.Feature) []byte {
-	if b, ok := d.features.Load(f); ok {
-		return b.([]byte)
-	}
-	b := appendFeature(nil, f, geo.WGS84, nil, false, nil)
-	d.features.Store(f, b)
-	return b
 }
 
 // maxPooledBuffer bounds the response buffers kept for reuse, so that one

@@ -122,15 +122,15 @@ func isQueryableParam(qs []geo.Field) func(string) bool {
 // answered whole from the prepared polygons (geo.Snapshot.Covering), the
 // query of a click on the map.
 func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*geo.Feature {
-	var cand map[*geo.Feature]bool
+	var cand *featureSet // nil: every feature of c
 	keep := func(f *geo.Feature) bool {
-		return cand == nil || cand[f]
+		return cand == nil || cand.has(f)
 	}
 	narrow := func(search func(fn func(*geo.Feature) bool)) {
-		next := map[*geo.Feature]bool{}
+		next := &featureSet{}
 		search(func(f *geo.Feature) bool {
 			if keep(f) {
-				next[f] = true
+				next.add(f)
 			}
 			return true
 		})
@@ -153,13 +153,18 @@ func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*ge
 	}
 	n := len(c.Features)
 	if cand != nil {
-		n = len(cand)
+		n = cand.len()
 	}
 	out := make([]*geo.Feature, 0, min(n, 1024)) // at most n match
+	seen := 0                                    // candidates met so far
 	for _, f := range c.Features {
+		if cand != nil && seen == n {
+			break // every candidate met: the rest cannot match
+		}
 		if !keep(f) {
 			continue
 		}
+		seen++
 		if !f.Valid.Overlaps(iq.when) {
 			continue
 		}
@@ -181,6 +186,48 @@ func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*ge
 		}
 	}
 	return out
+}
+
+// featureSet is a set of distinct features: a slice while it is small (a
+// point's candidates), a map beyond smallFeatureSet.
+type featureSet struct {
+	list []*geo.Feature
+	m    map[*geo.Feature]bool
+}
+
+const smallFeatureSet = 16
+
+// add adds f to the set.
+func (s *featureSet) add(f *geo.Feature) {
+	if s.m != nil {
+		s.m[f] = true
+		return
+	}
+	if slices.Contains(s.list, f) {
+		return
+	}
+	s.list = append(s.list, f)
+	if len(s.list) > smallFeatureSet {
+		s.m = make(map[*geo.Feature]bool, 2*len(s.list))
+		for _, g := range s.list {
+			s.m[g] = true
+		}
+		s.list = nil
+	}
+}
+
+func (s *featureSet) has(f *geo.Feature) bool {
+	if s.m != nil {
+		return s.m[f]
+	}
+	return slices.Contains(s.list, f)
+}
+
+func (s *featureSet) len() int {
+	if s.m != nil {
+		return len(s.m)
+	}
+	return len(s.list)
 }
 
 // appendFeature appends f as a GeoJSON Feature, its geometry converted
@@ -481,16 +528,10 @@ func (iq *itemsQuery) page(all []*geo.Feature) []*geo.Feature {
 	return all[iq.offset:min(len(all), iq.offset+iq.limit)]
 }
 
-// encodeItems appends the FeatureCollection of one page to b. cache, when
-// not nil, supplies the encoding of features in the default view.
-func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Feature, matched int, links []link, now time.Time, cache *derived) []byte {
-	defaultView := cache != nil && iq.crs == geo.WGS84 && iq.properties == nil && !iq.skipGeometry
-	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
-	b = strconv.AppendInt(b, int64(matched), 10)
-	b = append(b, `,"numberReturned":`...)
-	b = strconv.AppendInt(b, int64(len(page)), 10)
-	b = append(b, `,"timeStamp":"`...)
-	b = append(now.UTC().AppendFormat(b, time.RFC3339), '"') // nothing in it to escape
+// appendCollectionMeta appends the members of c's items pages that come
+// from the collection: attribution and license, each when set, each with
+// its leading comma.
+func appendCollectionMeta(b []byte, c *geo.Collection) []byte {
 	if c.Attribution != "" {
 		b = append(b, `,"attribution":`...)
 		b = geo.AppendJSONString(b, c.Attribution)
@@ -499,6 +540,23 @@ func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Featur
 		b = append(b, `,"license":`...)
 		b = geo.AppendJSONString(b, c.License)
 	}
+	return b
+}
+
+// encodeItems appends the FeatureCollection of one page to b. cache, when
+// not nil, supplies the encoding of features in the default view.
+func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Feature, matched int, links []link, now time.Time, cache *derived) []byte {
+	var encoded map[*geo.Feature][]byte // the default view's, when asked for
+	if cc := cache.collection(c); cc != nil && iq.crs == geo.WGS84 && iq.properties == nil && !iq.skipGeometry {
+		encoded = cc.encoded()
+	}
+	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
+	b = strconv.AppendInt(b, int64(matched), 10)
+	b = append(b, `,"numberReturned":`...)
+	b = strconv.AppendInt(b, int64(len(page)), 10)
+	b = append(b, `,"timeStamp":"`...)
+	b = append(now.UTC().AppendFormat(b, time.RFC3339), '"') // nothing in it to escape
+	b = cache.collectionMeta(b, c)
 	b = append(b, `,"links":`...)
 	b = appendLinks(b, links)
 	b = append(b, `,"features":[`...)
@@ -506,8 +564,8 @@ func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Featur
 		if i > 0 {
 			b = append(b, ',')
 		}
-		if defaultView {
-			b = append(b, cache.feature(f)...)
+		if e, ok := encoded[f]; ok {
+			b = append(b, e...)
 		} else {
 			b = appendFeature(b, f, iq.crs, iq.properties, iq.skipGeometry, nil)
 		}
