@@ -43,10 +43,10 @@ func negotiate(c echo.Context) (format, error) {
 		return fJSON, geo.Invalidf("f", "unknown format %q (want json or html)", f[0])
 	}
 	html, js := -1.0, -1.0
-	for _, part := range strings.Split(c.Request().Header.Get("Accept"), ",") {
+	for part := range strings.SplitSeq(c.Request().Header.Get("Accept"), ",") {
 		mt, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		q := 1.0
-		for _, p := range strings.Split(params, ";") {
+		for p := range strings.SplitSeq(params, ";") {
 			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.TrimSpace(k) == "q" {
 				if x, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
 					q = x
@@ -127,7 +127,7 @@ func notModified(c echo.Context, tag string) bool {
 		return false
 	}
 	want := strings.TrimPrefix(tag, "W/")
-	for _, t := range strings.Split(inm, ",") {
+	for t := range strings.SplitSeq(inm, ",") {
 		t = strings.TrimSpace(t)
 		if t == "*" || strings.TrimPrefix(t, "W/") == want {
 			return true

@@ -240,13 +240,13 @@ func skipGzip(c echo.Context) bool {
 // for the word, so "gzip;q=0", a refusal, would get gzip. A malformed
 // q-value counts as a refusal: an uncompressed answer is always safe.
 func acceptsGzip(v string) bool {
-	for _, part := range strings.Split(v, ",") {
+	for part := range strings.SplitSeq(v, ",") {
 		coding, params, _ := strings.Cut(part, ";")
 		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
 			continue
 		}
 		q := 1.0
-		for _, p := range strings.Split(params, ";") {
+		for p := range strings.SplitSeq(params, ";") {
 			k, val, ok := strings.Cut(strings.TrimSpace(p), "=")
 			if !ok || !strings.EqualFold(strings.TrimSpace(k), "q") {
 				continue
