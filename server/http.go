@@ -107,7 +107,7 @@ func entityTag(parts ...string) string {
 // and the date (the default view of a collection changes at midnight).
 func (s *Server) etag(c echo.Context, snap *geo.Snapshot, f format, b baseURL) string {
 	var day [len(geo.DateLayout)]byte
-	return entityTag(snap.Version(), strconv.Itoa(int(f)), string(b), c.Request().URL.RequestURI(), string(s.today().AppendFormat(day[:0], geo.DateLayout)))
+	return entityTag(snap.Version(), strconv.Itoa(int(f)), string(b), c.Request().URL.RequestURI(), string(appendDate(day[:0], s.today())))
 }
 
 // publicCache is the Cache-Control of cacheable OGC answers, one slice

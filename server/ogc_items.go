@@ -555,7 +555,7 @@ func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Featur
 	b = append(b, `,"numberReturned":`...)
 	b = strconv.AppendInt(b, int64(len(page)), 10)
 	b = append(b, `,"timeStamp":"`...)
-	b = append(now.UTC().AppendFormat(b, time.RFC3339), '"') // nothing in it to escape
+	b = append(appendRFC3339(b, now.UTC(), false), '"') // nothing in it to escape
 	b = cache.collectionMeta(b, c)
 	b = append(b, `,"links":`...)
 	b = appendLinks(b, links)

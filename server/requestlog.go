@@ -82,7 +82,7 @@ func (l *RequestLog) write(ln requestLine) {
 		b = append(b, "\"}\n"...)
 	} else {
 		b = append(b, "time="...)
-		b = appendRFC3339Millis(b, at)
+		b = appendRFC3339(b, at, true) // slog: milliseconds, truncated
 		b = append(b, " level=INFO msg=request method="...)
 		b = append(b, ln.method...)
 		b = append(b, " route="...)
@@ -104,12 +104,6 @@ func (l *RequestLog) write(ln requestLine) {
 		*bp = b
 		l.bufs.Put(bp)
 	}
-}
-
-// appendRFC3339Millis appends t as slog's text handler writes a record's
-// time: RFC 3339 with exactly three fractional digits, truncated.
-func appendRFC3339Millis(b []byte, t time.Time) []byte {
-	return t.Truncate(time.Millisecond).AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
 }
 
 // plainLogValue reports whether s is written the same, unquoted and
