@@ -193,6 +193,7 @@ func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*ge
 type featureSet struct {
 	list []*geo.Feature
 	m    map[*geo.Feature]bool
+	buf  [4]*geo.Feature // list's first array
 }
 
 const smallFeatureSet = 16
@@ -205,6 +206,9 @@ func (s *featureSet) add(f *geo.Feature) {
 	}
 	if slices.Contains(s.list, f) {
 		return
+	}
+	if s.list == nil {
+		s.list = s.buf[:0]
 	}
 	s.list = append(s.list, f)
 	if len(s.list) > smallFeatureSet {
@@ -384,7 +388,8 @@ func appendPolygon(b []byte, p orb.Polygon, conv func(orb.Point) orb.Point) []by
 // queries are q without f, with the changes each link makes, encoded as
 // url.Values.Encode encodes (sorted keys, every value).
 func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matched int) []link {
-	p := collectionPath(c.ID) + "/items"
+	cp := collectionPath(c.ID)
+	p := cp + "/items"
 	// The parameters of q but f, cursor and limit, which links change,
 	// escaped once for all links, in key order.
 	kept := make([]encodedParam, 0, len(q))
@@ -398,13 +403,16 @@ func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matc
 		return b.withQuery(p, kept, changes)
 	}
 	cursor, limit := queryParam{"cursor", q["cursor"]}, queryParam{"limit", q["limit"]}
-	links := []link{
-		{with(cursor, limit), "self", mtGeoJSON, "This page"},
-		{with(cursor, limit, queryParam{"f", []string{"html"}}), "alternate", mtHTML, "This page as HTML"},
-		{b.at(collectionPath(c.ID), nil), "collection", mtJSON, "The collection"},
+	links := make([]link, 3, 5) // room for next and prev
+	links[0] = link{with(cursor, limit), "self", mtGeoJSON, "This page"}
+	links[1] = link{with(cursor, limit, queryParam{"f", htmlValue}), "alternate", mtHTML, "This page as HTML"}
+	links[2] = link{string(b) + cp, "collection", mtJSON, "The collection"}
+	next, hasNext := iq.offset+iq.limit, iq.offset+iq.limit < matched
+	if !hasNext && iq.offset <= 0 {
+		return links
 	}
 	pageLimit := queryParam{"limit", []string{strconv.Itoa(iq.limit)}}
-	if next := iq.offset + iq.limit; next < matched {
+	if hasNext {
 		links = append(links, link{with(queryParam{"cursor", []string{strconv.Itoa(next)}}, pageLimit), "next", mtGeoJSON, "Next page"})
 	}
 	if iq.offset > 0 {
@@ -416,6 +424,9 @@ func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matc
 	}
 	return links
 }
+
+// htmlValue is the value of f in alternate links, shared (never changed).
+var htmlValue = []string{"html"}
 
 // queryParam is one query parameter with its values; no values means
 // absent.
