@@ -107,7 +107,8 @@ func entityTag(parts ...string) string {
 // and the date (the default view of a collection changes at midnight).
 func (s *Server) etag(c echo.Context, snap *geo.Snapshot, f format, b baseURL) string {
 	var day [len(geo.DateLayout)]byte
-	return entityTag(snap.Version(), strconv.Itoa(int(f)), string(b), c.Request().URL.RequestURI(), string(appendDate(day[:0], s.today())))
+	u := c.Request().URL // path and query as two parts: no RequestURI string to build
+	return entityTag(snap.Version(), strconv.Itoa(int(f)), string(b), u.EscapedPath(), u.RawQuery, string(appendDate(day[:0], s.today())))
 }
 
 // publicCache is the Cache-Control of cacheable OGC answers, one slice
