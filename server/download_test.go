@@ -665,38 +665,17 @@ func TestDownloadLengthsAfterReload(t *testing.T) {
 // OGC API – Features 1.0.1 schemas (as TestOGCSchemas does for documents
 // of a server that has not written its downloads yet).
 func TestDownloadLengthsSchemas(t *testing.T) {
-	node := requireNodeModule(t, "ajv")
-	requireNodeModule(t, "ajv-formats")
-	requireNodeModule(t, "yaml")
+	sr := newSchemaRun(t)
 	s := server.New(server.Config{Store: defaultStore(t)})
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	if err := s.WaitDownloads(ctx); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	type entry struct {
-		Name   string `json:"name"`
-		Schema string `json:"schema"`
-		File   string `json:"file"`
-	}
-	var manifest []entry
 	lengths := 0
 	add := func(target string, schemas ...string) map[string]any {
-		rec := do(t, s, http.MethodGet, target)
-		if rec.Code != 200 {
-			t.Fatalf("GET %s: status %d", target, rec.Code)
-		}
-		lengths += strings.Count(rec.Body.String(), `"length":`)
-		file := filepath.Join(dir, fmt.Sprintf("%03d.json", len(manifest)))
-		if err := os.WriteFile(file, rec.Body.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		for _, sc := range schemas {
-			manifest = append(manifest, entry{target + " (" + sc + ")", sc, file})
-		}
-		var doc map[string]any
-		json.Unmarshal(rec.Body.Bytes(), &doc)
+		doc, body := sr.add(s, target, target, 200, schemas...)
+		lengths += strings.Count(string(body), `"length":`)
 		return doc
 	}
 	cols := add("/collections", "core/collections.yaml", "crs/collections.yaml")
@@ -706,24 +685,7 @@ func TestDownloadLengthsSchemas(t *testing.T) {
 	if lengths == 0 {
 		t.Fatal("no link has a length: nothing of it to validate")
 	}
-	b, _ := json.Marshal(manifest)
-	mf := filepath.Join(dir, "manifest.json")
-	if err := os.WriteFile(mf, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var res []struct {
-		Name   string   `json:"name"`
-		Errors []string `json:"errors"`
-	}
-	if out := run(t, 2*time.Minute, nil, node, "testdata/ogc_schemas.mjs", mf); json.Unmarshal([]byte(out), &res) != nil || len(res) != len(manifest) {
-		t.Fatalf("ogc_schemas.mjs validated %d of %d documents:\n%s", len(res), len(manifest), out)
-	}
-	for _, r := range res {
-		if len(r.Errors) > 0 {
-			t.Errorf("%s: %s", r.Name, strings.Join(r.Errors, "; "))
-		}
-	}
-	t.Logf("%d documents with %d lengths validated", len(res), lengths)
+	t.Logf("%d documents with %d lengths validated", sr.validate(), lengths)
 }
 
 // TestDownloadDuringReload downloads while the store swaps between two

@@ -39,31 +39,10 @@ func requireNodeModule(t *testing.T, pkg string) string {
 }
 
 func TestOGCSchemas(t *testing.T) {
-	node := requireNodeModule(t, "ajv")
-	requireNodeModule(t, "ajv-formats")
-	requireNodeModule(t, "yaml")
-	dir := t.TempDir()
-	type entry struct {
-		Name   string `json:"name"`
-		Schema string `json:"schema"`
-		File   string `json:"file"`
-	}
-	var manifest []entry
+	sr := newSchemaRun(t)
 	add := func(h http.Handler, name, target string, status int, schemas ...string) map[string]any {
 		t.Helper()
-		rec := do(t, h, http.MethodGet, target)
-		if rec.Code != status {
-			t.Fatalf("GET %s: status %d, want %d: %s", target, rec.Code, status, rec.Body)
-		}
-		file := filepath.Join(dir, fmt.Sprintf("%03d.json", len(manifest)))
-		if err := os.WriteFile(file, rec.Body.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range schemas {
-			manifest = append(manifest, entry{name + " (" + s + ")", s, file})
-		}
-		var doc map[string]any
-		json.Unmarshal(rec.Body.Bytes(), &doc)
+		doc, _ := sr.add(h, name, target, status, schemas...)
 		return doc
 	}
 	for _, ds := range []struct {
@@ -113,28 +92,78 @@ func TestOGCSchemas(t *testing.T) {
 			add(h, p+"error "+bad.target[:min(60, len(bad.target))], bad.target, bad.status, "core/exception.yaml")
 		}
 	}
-	mf := filepath.Join(dir, "manifest.json")
-	b, _ := json.Marshal(manifest)
-	if err := os.WriteFile(mf, b, 0o644); err != nil {
-		t.Fatal(err)
+	t.Logf("%d documents validated", sr.validate())
+}
+
+// schemaRun collects answers to validate against the official OGC API –
+// Features 1.0.1 schemas (../shared/schemas) with testdata/ogc_schemas.mjs
+// (ajv), which needs Node with ajv, ajv-formats and yaml.
+type schemaRun struct {
+	t        *testing.T
+	node     string
+	dir      string
+	manifest []schemaEntry
+}
+
+type schemaEntry struct {
+	Name   string `json:"name"`
+	Schema string `json:"schema"`
+	File   string `json:"file"`
+}
+
+func newSchemaRun(t *testing.T) *schemaRun {
+	node := requireNodeModule(t, "ajv")
+	requireNodeModule(t, "ajv-formats")
+	requireNodeModule(t, "yaml")
+	return &schemaRun{t: t, node: node, dir: t.TempDir()}
+}
+
+// add requests target from h, which must answer status, and queues its
+// body for each schema; it returns the body and its decoding.
+func (r *schemaRun) add(h http.Handler, name, target string, status int, schemas ...string) (map[string]any, []byte) {
+	r.t.Helper()
+	rec := do(r.t, h, http.MethodGet, target)
+	if rec.Code != status {
+		r.t.Fatalf("GET %s: status %d, want %d: %s", target, rec.Code, status, rec.Body)
 	}
-	out := run(t, 2*time.Minute, nil, node, "testdata/ogc_schemas.mjs", mf)
+	file := filepath.Join(r.dir, fmt.Sprintf("%03d.json", len(r.manifest)))
+	if err := os.WriteFile(file, rec.Body.Bytes(), 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+	for _, s := range schemas {
+		r.manifest = append(r.manifest, schemaEntry{name + " (" + s + ")", s, file})
+	}
+	var doc map[string]any
+	json.Unmarshal(rec.Body.Bytes(), &doc)
+	return doc, rec.Body.Bytes()
+}
+
+// validate validates every queued document, failing the test for each
+// schema error, and returns how many were validated.
+func (r *schemaRun) validate() int {
+	r.t.Helper()
+	mf := filepath.Join(r.dir, "manifest.json")
+	b, _ := json.Marshal(r.manifest)
+	if err := os.WriteFile(mf, b, 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+	out := run(r.t, 2*time.Minute, nil, r.node, "testdata/ogc_schemas.mjs", mf)
 	var res []struct {
 		Name   string   `json:"name"`
 		Errors []string `json:"errors"`
 	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatalf("ogc_schemas.mjs: %v\n%s", err, out)
+		r.t.Fatalf("ogc_schemas.mjs: %v\n%s", err, out)
 	}
-	if len(res) != len(manifest) {
-		t.Fatalf("validated %d documents, sent %d", len(res), len(manifest))
+	if len(res) != len(r.manifest) {
+		r.t.Fatalf("validated %d documents, sent %d", len(res), len(r.manifest))
 	}
-	for _, r := range res {
-		if len(r.Errors) > 0 {
-			t.Errorf("%s: %s", r.Name, strings.Join(r.Errors, "; "))
+	for _, x := range res {
+		if len(x.Errors) > 0 {
+			r.t.Errorf("%s: %s", x.Name, strings.Join(x.Errors, "; "))
 		}
 	}
-	t.Logf("%d documents validated", len(res))
+	return len(res)
 }
 
 // TestOGCTemporalExtent checks the temporal extent of each collection
