@@ -21,7 +21,8 @@ var forwardedHeaders = []string{"Forwarded", "X-Forwarded-Proto", "X-Forwarded-H
 // validHost reports whether h is what a host (with optional port) from a
 // Host or forwarded header must look like: a DNS name (a letter or digit,
 // then letters, digits, '-' and '.'), or an IPv6 address in brackets (hex
-// digits, ':' and '.'), then optionally ':' and one to five digits. It is
+// digits, ':' and '.', and an address netip parses as IPv6), then
+// optionally ':' and one to five digits. It is
 // the check of every request that builds links, so it is written out
 // rather than a regular expression (FuzzValidHost holds it to one).
 func validHost(h string) bool {
@@ -36,6 +37,9 @@ func validHost(h string) bool {
 		}
 		if i == 1 || i == len(h) || h[i] != ']' {
 			return false
+		}
+		if a, err := netip.ParseAddr(h[1:i]); err != nil || !a.Is6() {
+			return false // "[0]", "[1.2.3.4]": no URL host (net/url refuses them)
 		}
 		i++
 	case isAlnum(h[0]):

@@ -136,6 +136,7 @@ func FuzzForwardedBase(f *testing.F) {
 	f.Add(`for=1.2.3.4;proto=https;host="a.example:8443", for=x`, "", "", "", "h:1")
 	f.Add("host=evil.example/x;proto=javascript", "ftp", "evil.example@x", "//x", "")
 	f.Add(";;;", "HTTPS", "[::1]:80", "/a/../b", "bad host")
+	f.Add("", "", "[0]", "", "[1.2.3.4]") // brackets around what is no IPv6 address (found by this target)
 	f.Fuzz(func(t *testing.T, fwd, proto, host, prefix, reqHost string) {
 		h := http.Header{}
 		for k, v := range map[string]string{"Forwarded": fwd, "X-Forwarded-Proto": proto, "X-Forwarded-Host": host, "X-Forwarded-Prefix": prefix} {
@@ -264,18 +265,22 @@ func FuzzIfNoneMatch(f *testing.F) {
 }
 
 // hostPattern is the regular expression validHost was written from, kept
-// here as its oracle.
+// here as half its oracle; net/url, which must parse every base URL
+// built on the host, is the other half (it refuses "[0]", which the
+// pattern let through).
 var hostPattern = regexp.MustCompile(`^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$`)
 
-// FuzzValidHost holds validHost to hostPattern on any string.
+// FuzzValidHost holds validHost to hostPattern and net/url on any string.
 func FuzzValidHost(f *testing.F) {
 	for _, h := range []string{"", "localhost", "localhost:8080", "127.0.0.1:18080", "[::1]", "[::1]:443", "[]", "[::1", "::1",
-		"a..b", "-a", "a-", "a.b.", "a:", "a:123456", "a:12a", "[fe80::1%eth0]", "例子.cn", "a b", "a/b", "a@b", "[::1]x", ":80"} {
+		"a..b", "-a", "a-", "a.b.", "a:", "a:123456", "a:12a", "[fe80::1%eth0]", "例子.cn", "a b", "a/b", "a@b", "[::1]x", ":80",
+		"[0]", "[1.2.3.4]", "[::ffff:1.2.3.4]", "[1::2::3]", "[:]", "[::]:0"} {
 		f.Add(h)
 	}
 	f.Fuzz(func(t *testing.T, h string) {
-		if got, want := validHost(h), hostPattern.MatchString(h); got != want {
-			t.Fatalf("validHost(%q) = %v, the pattern says %v", h, got, want)
+		_, err := url.Parse("http://" + h)
+		if got, want := validHost(h), hostPattern.MatchString(h) && err == nil; got != want {
+			t.Fatalf("validHost(%q) = %v, the pattern and net/url say %v (url.Parse: %v)", h, got, want, err)
 		}
 	})
 }
