@@ -54,15 +54,10 @@ fuzz-address: web
 test-e2e: $(BIN)-e2e
 	cd web && BEIBEIMAP_BIN=$(CURDIR)/$(BIN)-e2e node --test --test-concurrency=1 e2e/
 
-## fuzz: every native Fuzz target of every package, each for FUZZTIME (20s)
+## fuzz: every native Fuzz target of every package, each for FUZZTIME (20s) (.ci/fuzz)
 FUZZTIME ?= 20s
 fuzz: web
-	@set -e; for pkg in $$($(GO) list ./...); do \
-	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-	    echo "fuzz: $$pkg $$t ($(FUZZTIME))"; \
-	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime=$(FUZZTIME) $$pkg >/tmp/beibeimap-fuzz.log 2>&1 || { cat /tmp/beibeimap-fuzz.log; exit 1; }; \
-	  done; \
-	done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) bash .ci/fuzz
 
 $(BIN)-e2e: web FORCE
 	$(GO) build -o $@ ./cmd/beibeimap
