@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -190,7 +191,7 @@ func cleanPrefix(p string) bool {
 			return false
 		}
 		for _, r := range seg {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-._~", r)) {
+			if !(r < utf8.RuneSelf && isAlnum(byte(r)) || strings.ContainsRune("-._~", r)) {
 				return false
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -115,10 +116,7 @@ func plainLogValue(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(isAlnum(c) || c == '/' || c == '.' || c == '_' || c == '~' || c == ':' || c == '-' ||
-			c == '%' || c == '+' || c == '[' || c == ']' || c == ',' || c == '*' || c == '@' ||
-			c == '!' || c == '$' || c == '(' || c == ')' || c == '\'' || c == ';') {
+		if c := s[i]; !isAlnum(c) && strings.IndexByte("/._~:-%+[],*@!$()';", c) < 0 {
 			return false
 		}
 	}
