@@ -31,23 +31,29 @@ func AppendJSONFloat(dst []byte, v float64) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// AppendJSONString appends s to dst as a JSON string, without HTML
-// escaping. Invalid UTF-8 becomes U+FFFD; quotes, backslashes, control
-// characters and U+2028/U+2029 are escaped. It allocates only to grow dst.
+// AppendJSONString appends s to dst as a JSON string, byte for byte as
+// encoding/json writes it with SetEscapeHTML(false): invalid UTF-8 becomes
+// \ufffd; quotes, backslashes, control characters (\b \f \n \r \t by
+// name, the others as \u00XX) and U+2028/U+2029 are escaped. It allocates
+// only to grow dst.
 func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if jsonSafe[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
 			dst = append(dst, s[start:i]...)
 			switch c {
 			case '"', '\\':
 				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
 			case '\n':
 				dst = append(dst, '\\', 'n')
 			case '\r':
@@ -81,3 +87,12 @@ func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
+
+// jsonSafe reports the bytes AppendJSONString copies as they are: printable
+// ASCII but the quote and the backslash.
+var jsonSafe = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()

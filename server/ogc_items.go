@@ -499,17 +499,10 @@ func (b baseURL) withQuery(path string, kept []encodedParam, changes []queryPara
 }
 
 // appendLinks appends links as encoding/json with SetEscapeHTML(false)
-// would, written directly; a link with a character the two encoders write
-// differently (\b, \f) goes through encoding/json.
+// would, written directly.
 func appendLinks(b []byte, links []link) []byte {
 	if links == nil {
 		return append(b, "null"...)
-	}
-	for _, l := range links {
-		if strings.ContainsAny(l.Href, "\b\f") || strings.ContainsAny(l.Rel, "\b\f") ||
-			strings.ContainsAny(l.Type, "\b\f") || strings.ContainsAny(l.Title, "\b\f") {
-			return appendJSON(b, links)
-		}
 	}
 	b = append(b, '[')
 	for i, l := range links {
