@@ -106,3 +106,18 @@ func TestEntityTag(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendQueryEscape holds appendQueryEscape to url.QueryEscape on
+// every byte (it escapes byte by byte) and on strings of the world.
+func TestAppendQueryEscape(t *testing.T) {
+	var all []string
+	for c := 0; c < 256; c++ {
+		all = append(all, string([]byte{byte(c)}))
+	}
+	all = append(all, "", "S_INTERSECTS(geom,POINT(106.4378 29.8256))", "name=北碚区&x", "2026-01-25T00:00:00Z/..", "a+b%20c", "bad \xff utf8")
+	for _, s := range all {
+		if got, want := string(appendQueryEscape([]byte("x"), s)), "x"+url.QueryEscape(s); got != want {
+			t.Errorf("appendQueryEscape(%q) = %q, url.QueryEscape gives %q", s, got, want)
+		}
+	}
+}

@@ -386,41 +386,73 @@ func appendPolygon(b []byte, p orb.Polygon, conv func(orb.Point) orb.Point) []by
 // itemsLinks returns the links of an items page: self, alternate,
 // collection and, where there are more features, next and prev. Their
 // queries are q without f, with the changes each link makes, encoded as
-// url.Values.Encode encodes (sorted keys, every value).
+// url.Values.Encode encodes (sorted keys, every value). The hrefs are cut
+// from one string, built in one buffer: one allocation for them all.
 func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matched int) []link {
-	cp := collectionPath(c.ID)
-	p := cp + "/items"
 	// The parameters of q but f, cursor and limit, which links change,
-	// escaped once for all links, in key order.
-	kept := make([]encodedParam, 0, len(q))
-	for k, v := range q {
+	// escaped once for all links into enc, in key order.
+	var keyBuf [8]string
+	keys := keyBuf[:0]
+	for k := range q {
 		if k != "f" && k != "cursor" && k != "limit" {
-			kept = append(kept, encodeParam(k, v))
+			keys = append(keys, k)
 		}
 	}
-	slices.SortFunc(kept, func(x, y encodedParam) int { return strings.Compare(x.key, y.key) })
-	with := func(changes ...queryParam) string {
-		return b.withQuery(p, kept, changes)
+	slices.Sort(keys)
+	var encBuf [512]byte
+	var keptBuf [8]keptParam
+	enc, kept := encBuf[:0], keptBuf[:0]
+	for _, k := range keys {
+		start := len(enc)
+		for i, v := range q[k] {
+			if i > 0 {
+				enc = append(enc, '&')
+			}
+			enc = appendQueryEscape(append(appendQueryEscape(enc, k), '='), v)
+		}
+		kept = append(kept, keptParam{k, start, len(enc)})
+	}
+	var outBuf [1024]byte
+	out := append(append(append(outBuf[:0], b...), "/collections/"...), url.PathEscape(c.ID)...)
+	coll := len(out) // out[:coll] is the collection's href
+	href := func(changes ...queryParam) int {
+		out = append(append(out, out[:coll]...), "/items"...)
+		out = appendQuery(out, enc, kept, changes)
+		return len(out)
 	}
 	cursor, limit := queryParam{"cursor", q["cursor"]}, queryParam{"limit", q["limit"]}
-	links := make([]link, 3, 5) // room for next and prev
-	links[0] = link{with(cursor, limit), "self", mtGeoJSON, "This page"}
-	links[1] = link{with(cursor, limit, queryParam{"f", htmlValue}), "alternate", mtHTML, "This page as HTML"}
-	links[2] = link{string(b) + cp, "collection", mtJSON, "The collection"}
+	var ends [5]int
+	ends[0] = href(cursor, limit)
+	ends[1] = href(cursor, limit, queryParam{"f", htmlValue})
 	next, hasNext := iq.offset+iq.limit, iq.offset+iq.limit < matched
-	if !hasNext && iq.offset <= 0 {
-		return links
+	n := 2
+	if hasNext || iq.offset > 0 {
+		pageLimit := queryParam{"limit", []string{strconv.Itoa(iq.limit)}}
+		if hasNext {
+			ends[n] = href(queryParam{"cursor", []string{strconv.Itoa(next)}}, pageLimit)
+			n++
+		}
+		if iq.offset > 0 {
+			prev := queryParam{"cursor", nil}
+			if p := max(0, iq.offset-iq.limit); p > 0 {
+				prev.values = []string{strconv.Itoa(p)}
+			}
+			ends[n] = href(prev, pageLimit)
+			n++
+		}
 	}
-	pageLimit := queryParam{"limit", []string{strconv.Itoa(iq.limit)}}
+	all := string(out)
+	links := make([]link, 3, n+1)
+	links[0] = link{all[coll:ends[0]], "self", mtGeoJSON, "This page"}
+	links[1] = link{all[ends[0]:ends[1]], "alternate", mtHTML, "This page as HTML"}
+	links[2] = link{all[:coll], "collection", mtJSON, "The collection"}
+	i := 2
 	if hasNext {
-		links = append(links, link{with(queryParam{"cursor", []string{strconv.Itoa(next)}}, pageLimit), "next", mtGeoJSON, "Next page"})
+		links = append(links, link{all[ends[i-1]:ends[i]], "next", mtGeoJSON, "Next page"})
+		i++
 	}
 	if iq.offset > 0 {
-		prev := queryParam{"cursor", nil}
-		if n := max(0, iq.offset-iq.limit); n > 0 {
-			prev.values = []string{strconv.Itoa(n)}
-		}
-		links = append(links, link{with(prev, pageLimit), "prev", mtGeoJSON, "Previous page"})
+		links = append(links, link{all[ends[i-1]:ends[i]], "prev", mtGeoJSON, "Previous page"})
 	}
 	return links
 }
@@ -435,30 +467,19 @@ type queryParam struct {
 	values []string
 }
 
-// encodedParam is a query parameter as url.Values.Encode writes it: enc
-// holds key=value for every value, joined by &, both escaped.
-type encodedParam struct {
-	key, enc string
+// keptParam is a query parameter that links keep as the request has it:
+// enc[start:end] of itemsLinks holds key=value for every value, joined by
+// &, both escaped as url.Values.Encode escapes them.
+type keptParam struct {
+	key        string
+	start, end int
 }
 
-func encodeParam(k string, vs []string) encodedParam {
-	ek := url.QueryEscape(k)
-	var enc strings.Builder
-	for i, v := range vs {
-		if i > 0 {
-			enc.WriteByte('&')
-		}
-		enc.WriteString(ek)
-		enc.WriteByte('=')
-		enc.WriteString(url.QueryEscape(v))
-	}
-	return encodedParam{k, enc.String()}
-}
-
-// withQuery returns b.at(path, v) for the url.Values v holding kept
-// (sorted by key) and changes (whose keys are not in kept; those without
-// values are left out), without building v.
-func (b baseURL) withQuery(path string, kept []encodedParam, changes []queryParam) string {
+// appendQuery appends the query of the url.Values v holding kept (sorted
+// by key, spans of enc) and changes (whose keys are not in kept; those
+// without values are left out) as "?" and v.Encode(), or nothing when v
+// would be empty, without building v.
+func appendQuery(out, enc []byte, kept []keptParam, changes []queryParam) []byte {
 	var chBuf [4]queryParam
 	ch := chBuf[:0]
 	for _, c := range changes {
@@ -467,11 +488,10 @@ func (b baseURL) withQuery(path string, kept []encodedParam, changes []queryPara
 		}
 	}
 	if len(kept)+len(ch) == 0 {
-		return string(b) + path
+		return out
 	}
 	slices.SortFunc(ch, func(x, y queryParam) int { return strings.Compare(x.key, y.key) })
-	var buf [512]byte // most links fit: one allocation, for the string
-	out := append(append(append(buf[:0], b...), path...), '?')
+	out = append(out, '?')
 	first := true
 	sep := func() {
 		if !first {
@@ -482,20 +502,38 @@ func (b baseURL) withQuery(path string, kept []encodedParam, changes []queryPara
 	i, j := 0, 0
 	for i < len(kept) || j < len(ch) {
 		if j == len(ch) || (i < len(kept) && kept[i].key < ch[j].key) {
-			if kept[i].enc != "" {
+			if k := kept[i]; k.end > k.start {
 				sep()
-				out = append(out, kept[i].enc...)
+				out = append(out, enc[k.start:k.end]...)
 			}
 			i++
 			continue
 		}
 		for _, v := range ch[j].values {
 			sep()
-			out = append(append(append(out, url.QueryEscape(ch[j].key)...), '='), url.QueryEscape(v)...)
+			out = appendQueryEscape(append(appendQueryEscape(out, ch[j].key), '='), v)
 		}
 		j++
 	}
-	return string(out)
+	return out
+}
+
+// appendQueryEscape appends s escaped as url.QueryEscape escapes it: ASCII
+// letters, digits and -_.~ as they are, space as +, every other byte as
+// %XX.
+func appendQueryEscape(dst []byte, s string) []byte {
+	const upperHex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case isAlnum(c) || c == '-' || c == '_' || c == '.' || c == '~':
+			dst = append(dst, c)
+		case c == ' ':
+			dst = append(dst, '+')
+		default:
+			dst = append(dst, '%', upperHex[c>>4], upperHex[c&0xf])
+		}
+	}
+	return dst
 }
 
 // appendLinks appends links as encoding/json with SetEscapeHTML(false)
