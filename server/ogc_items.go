@@ -413,46 +413,38 @@ func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matc
 		kept = append(kept, keptParam{k, start, len(enc)})
 	}
 	var outBuf [1024]byte
-	out := append(append(append(outBuf[:0], b...), "/collections/"...), url.PathEscape(c.ID)...)
+	out := appendCollectionPath(append(outBuf[:0], b...), c.ID)
 	coll := len(out) // out[:coll] is the collection's href
-	href := func(changes ...queryParam) int {
+	href := func(changes ...queryParam) [2]int {
+		start := len(out)
 		out = append(append(out, out[:coll]...), "/items"...)
 		out = appendQuery(out, enc, kept, changes)
-		return len(out)
+		return [2]int{start, len(out)}
+	}
+	links := make([]link, 0, 5)
+	var spans [5][2]int // of each link's href in out
+	add := func(rel, typ, title string, span [2]int) {
+		spans[len(links)] = span
+		links = append(links, link{Rel: rel, Type: typ, Title: title})
 	}
 	cursor, limit := queryParam{"cursor", q["cursor"]}, queryParam{"limit", q["limit"]}
-	var ends [5]int
-	ends[0] = href(cursor, limit)
-	ends[1] = href(cursor, limit, queryParam{"f", htmlValue})
-	next, hasNext := iq.offset+iq.limit, iq.offset+iq.limit < matched
-	n := 2
-	if hasNext || iq.offset > 0 {
-		pageLimit := queryParam{"limit", []string{strconv.Itoa(iq.limit)}}
-		if hasNext {
-			ends[n] = href(queryParam{"cursor", []string{strconv.Itoa(next)}}, pageLimit)
-			n++
-		}
-		if iq.offset > 0 {
-			prev := queryParam{"cursor", nil}
-			if p := max(0, iq.offset-iq.limit); p > 0 {
-				prev.values = []string{strconv.Itoa(p)}
-			}
-			ends[n] = href(prev, pageLimit)
-			n++
-		}
-	}
-	all := string(out)
-	links := make([]link, 3, n+1)
-	links[0] = link{all[coll:ends[0]], "self", mtGeoJSON, "This page"}
-	links[1] = link{all[ends[0]:ends[1]], "alternate", mtHTML, "This page as HTML"}
-	links[2] = link{all[:coll], "collection", mtJSON, "The collection"}
-	i := 2
-	if hasNext {
-		links = append(links, link{all[ends[i-1]:ends[i]], "next", mtGeoJSON, "Next page"})
-		i++
+	add("self", mtGeoJSON, "This page", href(cursor, limit))
+	add("alternate", mtHTML, "This page as HTML", href(cursor, limit, queryParam{"f", htmlValue}))
+	add("collection", mtJSON, "The collection", [2]int{0, coll})
+	pageLimit := func() queryParam { return queryParam{"limit", []string{strconv.Itoa(iq.limit)}} }
+	if next := iq.offset + iq.limit; next < matched {
+		add("next", mtGeoJSON, "Next page", href(queryParam{"cursor", []string{strconv.Itoa(next)}}, pageLimit()))
 	}
 	if iq.offset > 0 {
-		links = append(links, link{all[ends[i-1]:ends[i]], "prev", mtGeoJSON, "Previous page"})
+		prev := queryParam{"cursor", nil}
+		if p := max(0, iq.offset-iq.limit); p > 0 {
+			prev.values = []string{strconv.Itoa(p)}
+		}
+		add("prev", mtGeoJSON, "Previous page", href(prev, pageLimit()))
+	}
+	all := string(out)
+	for i := range links {
+		links[i].Href = all[spans[i][0]:spans[i][1]]
 	}
 	return links
 }

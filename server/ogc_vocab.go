@@ -110,7 +110,12 @@ func (b baseURL) at(path string, query url.Values) string {
 	return s
 }
 
-func collectionPath(id string) string { return "/collections/" + url.PathEscape(id) }
+func collectionPath(id string) string { return string(appendCollectionPath(nil, id)) }
+
+// appendCollectionPath appends the path of collection id to dst.
+func appendCollectionPath(dst []byte, id string) []byte {
+	return append(append(dst, "/collections/"...), url.PathEscape(id)...)
+}
 
 func featurePath(coll, id string) string {
 	return collectionPath(coll) + "/items/" + url.PathEscape(id)
