@@ -38,6 +38,8 @@ type collectionCache struct {
 	// features maps every feature of c to its default-view encoding, set
 	// by once and not changed after.
 	features map[*geo.Feature][]byte
+	// pages keeps the features part of default-view pages asked again.
+	pages *pageCache
 }
 
 // newDerived returns the derived state of snap, with the members every
@@ -45,7 +47,7 @@ type collectionCache struct {
 func newDerived(snap *geo.Snapshot) *derived {
 	d := &derived{snap: snap, cols: map[*geo.Collection]*collectionCache{}}
 	for _, c := range snap.Collections() {
-		d.cols[c] = &collectionCache{c: c, meta: appendCollectionMeta(nil, c)}
+		d.cols[c] = &collectionCache{c: c, meta: appendCollectionMeta(nil, c), pages: newPageCache()}
 	}
 	return d
 }
@@ -79,6 +81,19 @@ func (cc *collectionCache) encoded() map[*geo.Feature][]byte {
 		cc.features = m
 	})
 	return cc.features
+}
+
+// pageFeatures returns the features part of page (appendPageFeatures) for
+// c's items in the view iq asks for, from the page cache; or nil, with the
+// default-view encodings of c when iq asks for that view (else nil too):
+// the caller then encodes the page itself.
+func (d *derived) pageFeatures(c *geo.Collection, iq *itemsQuery, page []*geo.Feature) (body []byte, encoded map[*geo.Feature][]byte) {
+	cc := d.collection(c)
+	if cc == nil || !iq.defaultView() {
+		return nil, nil
+	}
+	encoded = cc.encoded()
+	return cc.pages.body(page, encoded), encoded
 }
 
 // derivedFor returns the derived state of snap, replacing that of an older

@@ -186,9 +186,16 @@ func appendQuoted(b []byte, s string) []byte {
 // page costs more than encoding it. The gzip middleware drops the length
 // when it compresses.
 func blob(c echo.Context, ct string, body []byte) error {
+	return blobParts(c, ct, body, nil)
+}
+
+// blobParts is blob of the body head followed by tail, written one after
+// the other: a large tail kept elsewhere (a pageCache body) goes to the
+// connection without being copied after head.
+func blobParts(c echo.Context, ct string, head, tail []byte) error {
 	res := c.Response()
 	h := res.Header()
-	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	h["Content-Length"] = []string{strconv.Itoa(len(head) + len(tail))}
 	if v := h["Content-Type"]; len(v) == 0 || v[0] == "" { // as echo's Blob, without a slice per answer
 		switch ct {
 		case mtGeoJSON:
@@ -200,7 +207,10 @@ func blob(c echo.Context, ct string, body []byte) error {
 		}
 	}
 	res.WriteHeader(http.StatusOK)
-	_, err := res.Write(body)
+	if _, err := res.Write(head); err != nil || len(tail) == 0 {
+		return err
+	}
+	_, err := res.Write(tail)
 	return err
 }
 

@@ -142,8 +142,12 @@ func (s *Server) handleItems(c echo.Context) error {
 		return s.renderHTML(c, "items", itemsPage(b, col, iq, page, len(all), links))
 	}
 	buf := s.bufs.Get().(*[]byte)
-	*buf = encodeItems((*buf)[:0], col, iq, page, len(all), links, s.cfg.Now(), cache)
-	err = blob(c, mtGeoJSON, *buf)
+	*buf = appendItemsHead((*buf)[:0], col, page, len(all), links, s.cfg.Now(), cache)
+	features, encoded := cache.pageFeatures(col, iq, page)
+	if features == nil {
+		*buf = appendPageFeatures(*buf, page, iq, encoded)
+	}
+	err = blobParts(c, mtGeoJSON, *buf, features)
 	if cap(*buf) <= maxPooledBuffer {
 		s.bufs.Put(buf)
 	}

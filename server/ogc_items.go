@@ -577,13 +577,10 @@ func appendCollectionMeta(b []byte, c *geo.Collection) []byte {
 	return b
 }
 
-// encodeItems appends the FeatureCollection of one page to b. cache, when
-// not nil, supplies the encoding of features in the default view.
-func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Feature, matched int, links []link, now time.Time, cache *derived) []byte {
-	var encoded map[*geo.Feature][]byte // the default view's, when asked for
-	if cc := cache.collection(c); cc != nil && iq.crs == geo.WGS84 && iq.properties == nil && !iq.skipGeometry {
-		encoded = cc.encoded()
-	}
+// appendItemsHead appends the start of the FeatureCollection of one page
+// to b: every member but the features, then the opening of "features", to
+// be followed by appendPageFeatures (or a pageCache body).
+func appendItemsHead(b []byte, c *geo.Collection, page []*geo.Feature, matched int, links []link, now time.Time, cache *derived) []byte {
 	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
 	b = strconv.AppendInt(b, int64(matched), 10)
 	b = append(b, `,"numberReturned":`...)
@@ -593,7 +590,13 @@ func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Featur
 	b = cache.collectionMeta(b, c)
 	b = append(b, `,"links":`...)
 	b = appendLinks(b, links)
-	b = append(b, `,"features":[`...)
+	return append(b, `,"features":[`...)
+}
+
+// appendPageFeatures appends the features of page, as iq asks for them, and
+// the end of the FeatureCollection to b. encoded, when not nil, holds the
+// default-view encodings (iq is then not used for the features it holds).
+func appendPageFeatures(b []byte, page []*geo.Feature, iq *itemsQuery, encoded map[*geo.Feature][]byte) []byte {
 	for i, f := range page {
 		if i > 0 {
 			b = append(b, ',')
@@ -605,4 +608,10 @@ func encodeItems(b []byte, c *geo.Collection, iq *itemsQuery, page []*geo.Featur
 		}
 	}
 	return append(b, "]}\n"...)
+}
+
+// defaultView reports whether iq asks for features as derived encodes them:
+// in CRS84, with every property and the geometry.
+func (iq *itemsQuery) defaultView() bool {
+	return iq.crs == geo.WGS84 && iq.properties == nil && !iq.skipGeometry
 }

@@ -1,0 +1,175 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"testing"
+
+	"beibeimap/geo"
+)
+
+// TestPageCache checks that a page is kept the second time it is asked
+// for, with the bytes appendPageFeatures writes from freshly encoded
+// features; that order matters; that small pages and hash collisions go
+// without the cache; and that the cache stays bounded under many pages
+// from many goroutines.
+func TestPageCache(t *testing.T) {
+	s := defaultServer(t)
+	snap := s.store.Snapshot()
+	d := s.derivedFor(snap)
+	towns, err := snap.Collection("townships")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc := d.collection(towns)
+	enc := cc.encoded()
+	fresh := func(page []*geo.Feature) []byte { // not from enc: encoded again
+		return appendPageFeatures(nil, page, &itemsQuery{crs: geo.WGS84}, nil)
+	}
+
+	pc := newPageCache()
+	page := towns.Features
+	if b := pc.body(page, enc); b != nil {
+		t.Fatalf("kept on first sight (%d bytes)", len(b))
+	}
+	b := pc.body(page, enc)
+	if want := fresh(page); !bytes.Equal(b, want) {
+		t.Fatalf("second sight: %d bytes, want the %d of appendPageFeatures", len(b), len(want))
+	}
+	if again := pc.body(slices.Clone(page), enc); len(again) == 0 || &again[0] != &b[0] {
+		t.Error("third sight (an equal slice) not served from the cache")
+	}
+	rev := slices.Clone(page)
+	slices.Reverse(rev)
+	pc.body(rev, enc)
+	if got := pc.body(rev, enc); !bytes.Equal(got, fresh(rev)) {
+		t.Errorf("the page in reverse order: %d bytes, want its own %d", len(got), len(fresh(rev)))
+	}
+	for _, f := range page {
+		if len(enc[f]) < minCachedPage {
+			one := []*geo.Feature{f}
+			for range 3 {
+				if got := pc.body(one, enc); got != nil {
+					t.Fatalf("a %d-byte page kept (minimum %d)", len(got), minCachedPage)
+				}
+			}
+			break
+		}
+	}
+
+	// A stored body under the hash of another page is not answered for it.
+	other := page[:len(page)-1]
+	pc.m.Load().Store(pc.key(other), &pageBody{page: page, body: b})
+	if got := pc.body(other, enc); got != nil {
+		t.Error("a colliding entry answered for another page")
+	}
+	if got := pc.body(page[1:], map[*geo.Feature][]byte{}); got != nil {
+		t.Error("a page without encodings kept")
+	}
+
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(w), 1))
+			for range 600 {
+				sub := slices.DeleteFunc(slices.Clone(page), func(*geo.Feature) bool { return r.IntN(2) == 0 })
+				pc.body(sub, enc)
+				if got := pc.body(sub, enc); got != nil && !bytes.Equal(got, fresh(sub)) {
+					t.Errorf("a %d-feature page: wrong bytes", len(sub))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	var kept int
+	pc.m.Load().Range(func(_, v any) bool { kept += len(v.(*pageBody).body); return true })
+	if kept > maxCachedPageBytes+4*maxCachedPage {
+		t.Errorf("%d bytes kept, bound %d (+4 racing pages)", kept, maxCachedPageBytes)
+	}
+	seen := 0
+	pc.seen.Load().Range(func(any, any) bool { seen++; return true })
+	if seen > maxSeenPages+4 {
+		t.Errorf("%d pages remembered, bound %d (+4 racing)", seen, maxSeenPages)
+	}
+}
+
+// TestItemsFromPageCache: an items page answered again, the second time
+// and after from the page cache, has the bytes of its first answer, for
+// the whole of a collection, a point filter, a box and a page further on;
+// views other than the default are never kept.
+func TestItemsFromPageCache(t *testing.T) {
+	s := defaultServer(t)
+	targets := []string{
+		"/collections/townships/items?limit=1000",
+		"/collections/districts/items?filter=S_INTERSECTS(geom,POINT(106.4378%2029.8256))",
+		"/collections/townships/items?bbox=106.2,29.6,106.9,30.2&limit=20",
+		"/collections/districts/items?datetime=2025-06-01",
+	}
+	var doc struct {
+		Links []struct{ Rel, Href string }
+	}
+	if err := json.Unmarshal(fuzzServe(s, http.MethodGet, "/collections/townships/items?limit=10").Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range doc.Links {
+		if l.Rel == "next" {
+			u, err := url.Parse(l.Href)
+			if err != nil {
+				t.Fatal(err)
+			}
+			targets = append(targets, u.RequestURI()) // the second page
+		}
+	}
+	if len(targets) != 5 {
+		t.Fatalf("no next link on a page of 10 townships: %+v", doc.Links)
+	}
+	for _, target := range targets {
+		first := fuzzServe(s, http.MethodGet, target)
+		if first.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", target, first.Code, first.Body)
+		}
+		for i := 2; i <= 3; i++ {
+			if rec := fuzzServe(s, http.MethodGet, target); rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), first.Body.Bytes()) {
+				t.Errorf("%s, answer %d: %d, %d bytes; the first had %d", target, i, rec.Code, rec.Body.Len(), first.Body.Len())
+			}
+		}
+	}
+	d := s.derivedFor(s.store.Snapshot())
+	var pages int
+	for _, cc := range d.cols {
+		if m := cc.pages.m.Load(); m != nil {
+			m.Range(func(any, any) bool { pages++; return true })
+		}
+	}
+	if pages < 3 {
+		t.Errorf("%d pages kept after asking %d pages three times each", pages, len(targets))
+	}
+
+	for _, q := range []string{"crs=http://www.opengis.net/def/crs/EPSG/0/4326", "properties=name", "skipGeometry=true"} {
+		target := fmt.Sprintf("/collections/townships/items?limit=1000&%s", q)
+		before := pages
+		for range 3 {
+			if rec := fuzzServe(s, http.MethodGet, target); rec.Code != http.StatusOK {
+				t.Fatalf("%s: %d %s", target, rec.Code, rec.Body)
+			}
+		}
+		pages = 0
+		for _, cc := range d.cols {
+			if m := cc.pages.m.Load(); m != nil {
+				m.Range(func(any, any) bool { pages++; return true })
+			}
+		}
+		if pages != before {
+			t.Errorf("%s: a page of another view kept", q)
+		}
+	}
+}
