@@ -26,6 +26,9 @@ type derived struct {
 	// filters keeps parsed CQL2 filters, checked against this snapshot's
 	// queryables (bounded; see filterCache).
 	filters filterCache
+	// pages keeps the features part of default-view pages asked again,
+	// of every collection (bounded; see pageCache).
+	pages *pageCache
 }
 
 // collectionCache is what derived keeps of one collection.
@@ -38,16 +41,14 @@ type collectionCache struct {
 	// features maps every feature of c to its default-view encoding, set
 	// by once and not changed after.
 	features map[*geo.Feature][]byte
-	// pages keeps the features part of default-view pages asked again.
-	pages *pageCache
 }
 
 // newDerived returns the derived state of snap, with the members every
 // items page of a collection repeats already encoded.
 func newDerived(snap *geo.Snapshot) *derived {
-	d := &derived{snap: snap, cols: map[*geo.Collection]*collectionCache{}}
+	d := &derived{snap: snap, cols: map[*geo.Collection]*collectionCache{}, pages: newPageCache()}
 	for _, c := range snap.Collections() {
-		d.cols[c] = &collectionCache{c: c, meta: appendCollectionMeta(nil, c), pages: newPageCache()}
+		d.cols[c] = &collectionCache{c: c, meta: appendCollectionMeta(nil, c)}
 	}
 	return d
 }
@@ -93,7 +94,7 @@ func (d *derived) pageFeatures(c *geo.Collection, iq *itemsQuery, page []*geo.Fe
 		return nil, nil
 	}
 	encoded = cc.encoded()
-	return cc.pages.body(page, encoded), encoded
+	return d.pages.body(page, encoded), encoded
 }
 
 // derivedFor returns the derived state of snap, replacing that of an older

@@ -20,18 +20,19 @@ const (
 	maxCachedPage      = 4 << 20
 )
 
-// pageCache keeps, for one collection of one snapshot, the features part of
-// the items pages in the default view that were asked at least twice: the
-// default-view encodings of the page's features joined by commas, with the
-// end of the FeatureCollection ("]}\n"). Such a page is then written from
+// pageCache keeps, for one snapshot, the features part of the items pages
+// in the default view that were asked at least twice: the default-view
+// encodings of the page's features joined by commas, with the end of the
+// FeatureCollection ("]}\n"). Such a page is then written from
 // the cache after its head (counts, time stamp, links), so that its
 // features are not copied into a response buffer again; the bytes sent are
 // the same either way. Pages repeat: the same point asked again (every
 // point of a district selects the same districts), a layer paged through,
 // the whole of a small collection.
 //
-// A page is keyed by a hash of its features' identities and confirmed by
-// comparing them, so a collision only costs a miss. A page seen once is
+// A page is keyed by a hash of its features' identities (which are the
+// snapshot's, so a page of one collection is never another's) and confirmed
+// by comparing them, so a collision only costs a miss. A page seen once is
 // only remembered in a set of hashes, so that one-off pages (a map panned
 // over bounding boxes) never allocate a body. When the bodies reach
 // maxCachedPageBytes, or the set maxSeenPages, it starts again empty: its
