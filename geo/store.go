@@ -227,7 +227,8 @@ func (s *Snapshot) Covering(pt orb.Point, fn func(*Feature) bool, collections ..
 			ids[i] = c.ID
 		}
 	}
-	var found []*Feature // features already reported (a feature has few parts here)
+	var first [4]*Feature
+	found := first[:0] // features already reported (a feature has few parts here)
 	for _, id := range ids {
 		tr := s.byColl[id]
 		if tr == nil {

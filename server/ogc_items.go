@@ -122,12 +122,15 @@ func isQueryableParam(qs []geo.Field) func(string) bool {
 // answered whole from the prepared polygons (geo.Snapshot.Covering), the
 // query of a click on the map.
 func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*geo.Feature {
+	var sets [2]featureSet // narrow's, at most two: bbox, then filter
+	narrowed := 0
 	var cand *featureSet // nil: every feature of c
 	keep := func(f *geo.Feature) bool {
 		return cand == nil || cand.has(f)
 	}
 	narrow := func(search func(fn func(*geo.Feature) bool)) {
-		next := &featureSet{}
+		next := &sets[narrowed]
+		narrowed++
 		search(func(f *geo.Feature) bool {
 			if keep(f) {
 				next.add(f)
@@ -155,6 +158,10 @@ func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*ge
 	if cand != nil {
 		n = cand.len()
 	}
+	var box orb.Geometry // iq.bbox as a geometry, converted once
+	if iq.bbox != nil {
+		box = *iq.bbox
+	}
 	out := make([]*geo.Feature, 0, min(n, 1024)) // at most n match
 	seen := 0                                    // candidates met so far
 	for _, f := range c.Features {
@@ -168,7 +175,7 @@ func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*ge
 		if !f.Valid.Overlaps(iq.when) {
 			continue
 		}
-		if iq.bbox != nil && !geo.Intersects(f.Geometry, *iq.bbox) {
+		if box != nil && !geo.Intersects(f.Geometry, box) {
 			continue
 		}
 		ok := true
@@ -188,12 +195,13 @@ func selectFeatures(snap *geo.Snapshot, c *geo.Collection, iq *itemsQuery) []*ge
 	return out
 }
 
-// featureSet is a set of distinct features: a slice while it is small (a
-// point's candidates), a map beyond smallFeatureSet.
+// featureSet is a set of distinct features: an array while it is small (a
+// point's candidates), a map beyond smallFeatureSet. It holds no pointer
+// into itself, so that one declared in a function stays on its stack.
 type featureSet struct {
-	list []*geo.Feature
-	m    map[*geo.Feature]bool
-	buf  [4]*geo.Feature // list's first array
+	n     int // features in small, while m is nil
+	small [smallFeatureSet]*geo.Feature
+	m     map[*geo.Feature]bool
 }
 
 const smallFeatureSet = 16
@@ -204,34 +212,33 @@ func (s *featureSet) add(f *geo.Feature) {
 		s.m[f] = true
 		return
 	}
-	if slices.Contains(s.list, f) {
+	if slices.Contains(s.small[:s.n], f) {
 		return
 	}
-	if s.list == nil {
-		s.list = s.buf[:0]
+	if s.n < len(s.small) {
+		s.small[s.n] = f
+		s.n++
+		return
 	}
-	s.list = append(s.list, f)
-	if len(s.list) > smallFeatureSet {
-		s.m = make(map[*geo.Feature]bool, 2*len(s.list))
-		for _, g := range s.list {
-			s.m[g] = true
-		}
-		s.list = nil
+	s.m = make(map[*geo.Feature]bool, 2*len(s.small))
+	for _, g := range s.small {
+		s.m[g] = true
 	}
+	s.m[f] = true
 }
 
 func (s *featureSet) has(f *geo.Feature) bool {
 	if s.m != nil {
 		return s.m[f]
 	}
-	return slices.Contains(s.list, f)
+	return slices.Contains(s.small[:s.n], f)
 }
 
 func (s *featureSet) len() int {
 	if s.m != nil {
 		return len(s.m)
 	}
-	return len(s.list)
+	return s.n
 }
 
 // appendFeature appends f as a GeoJSON Feature, its geometry converted
