@@ -115,6 +115,10 @@ func (s *Server) etag(c echo.Context, snap *geo.Snapshot, f format, b baseURL) s
 // shared by all (header values are only ever replaced, not changed).
 var publicCache = []string{"public, max-age=60"}
 
+// varyAccept is the Vary of an OGC answer no middleware has set Vary on,
+// shared likewise (Header.Add appends to a copy: its capacity is 1).
+var varyAccept = []string{"Accept"}
+
 // notModified sets ETag, Cache-Control and Vary, and reports whether the
 // client's If-None-Match already names the tag (the caller then answers
 // 304 with notModifiedResponse).
@@ -122,7 +126,11 @@ func notModified(c echo.Context, tag string) bool {
 	h := c.Response().Header()
 	h["Etag"] = []string{tag} // "ETag" in canonical form
 	h["Cache-Control"] = publicCache
-	h["Vary"] = append(h["Vary"], "Accept")
+	if v := h["Vary"]; v == nil {
+		h["Vary"] = varyAccept
+	} else {
+		h["Vary"] = append(v, "Accept")
+	}
 	inm := c.Request().Header.Get("If-None-Match")
 	if inm == "" {
 		return false
@@ -139,22 +147,22 @@ func notModified(c echo.Context, tag string) bool {
 
 // writeLinkHeaders mirrors links in Link headers (RFC 8288):
 // <href>; rel="rel"; type="type", rel and type quoted as Go quotes. The
-// values are cut from one string, so the headers cost two allocations
-// however many links there are.
+// values are built on the stack (for an items page's links) and cut from
+// one string, so the headers cost two allocations however many links
+// there are.
 func writeLinkHeaders(c echo.Context, links []link) {
 	h := c.Response().Header()
-	n := 0
+	var (
+		stack   [2048]byte
+		endsArr [8]int
+	)
+	b, ends := stack[:0], endsArr[:0]
 	for _, l := range links {
-		n += len(l.Href) + len(l.Rel) + len(l.Type) + 20
-	}
-	b := make([]byte, 0, n)
-	ends := make([]int, len(links))
-	for i, l := range links {
 		b = append(append(append(b, '<'), l.Href...), ">; rel="...)
 		b = appendQuoted(b, l.Rel)
 		b = append(b, "; type="...)
 		b = appendQuoted(b, l.Type)
-		ends[i] = len(b)
+		ends = append(ends, len(b))
 	}
 	all := string(b)
 	vals := h["Link"]
