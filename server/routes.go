@@ -17,11 +17,11 @@ func (s *Server) routes() {
 
 	// "Which zone is this place in": one point, a free-text address, a batch.
 	s.get("/lookup", s.handleLookup)
-	s.e.POST("/lookup", s.handleLookupBatch, body, s.expensive(nil))
+	s.post("/lookup", s.handleLookupBatch, body, s.expensive(nil))
 
 	// Addresses: batch geocoding of spreadsheets, suggestions for the map
 	// page's search box, and the AMap-compatible web-service face.
-	s.e.POST("/geocode", s.handleGeocode, body)
+	s.post("/geocode", s.handleGeocode, body)
 	s.get("/geocode/suggest", s.handleSuggest)
 	s.get("/problems/outside-area", s.handleProblemOutside)
 	s.get("/v3/geocode/geo", s.handleAMapGeo)

@@ -184,9 +184,26 @@ func (s *Server) today() time.Time {
 }
 
 // get registers h for GET and HEAD on path: every GET route answers HEAD.
+// The route's middleware m wraps h once, here (withMiddleware).
 func (s *Server) get(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
-	s.e.GET(path, h, m...)
-	s.e.HEAD(path, h, m...)
+	h = withMiddleware(h, m)
+	s.e.GET(path, h)
+	s.e.HEAD(path, h)
+}
+
+// post registers h for POST on path, wrapped in m once (withMiddleware).
+func (s *Server) post(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	s.e.POST(path, withMiddleware(h, m))
+}
+
+// withMiddleware returns h wrapped in m, m[0] outermost, as echo would wrap
+// it; echo v4 does so on every request of a route given its middleware
+// (two closures per request), so routes get theirs wrapped here instead.
+func withMiddleware(h echo.HandlerFunc, m []echo.MiddlewareFunc) echo.HandlerFunc {
+	for i := len(m) - 1; i >= 0; i-- {
+		h = m[i](h)
+	}
+	return h
 }
 
 // handleHealth answers 200 once a snapshot is published, 503 before.
