@@ -147,9 +147,9 @@ func notModified(c echo.Context, tag string) bool {
 
 // writeLinkHeaders mirrors links in Link headers (RFC 8288):
 // <href>; rel="rel"; type="type", rel and type quoted as Go quotes. The
-// values are built on the stack (for an items page's links) and cut from
-// one string, so the headers cost two allocations however many links
-// there are.
+// values are built on the stack and cut from one string, so the headers
+// cost two allocations however many links there are. itemsLinks makes
+// the same values with the links themselves.
 func writeLinkHeaders(c echo.Context, links []link) {
 	h := c.Response().Header()
 	var (
@@ -158,21 +158,31 @@ func writeLinkHeaders(c echo.Context, links []link) {
 	)
 	b, ends := stack[:0], endsArr[:0]
 	for _, l := range links {
-		b = append(append(append(b, '<'), l.Href...), ">; rel="...)
-		b = appendQuoted(b, l.Rel)
-		b = append(b, "; type="...)
-		b = appendQuoted(b, l.Type)
+		b = appendLinkParams(append(append(b, '<'), l.Href...), l)
 		ends = append(ends, len(b))
 	}
 	all := string(b)
-	vals := h["Link"]
-	if vals == nil {
-		vals = make([]string, 0, len(links))
-	}
+	vals := make([]string, 0, len(links))
 	start := 0
 	for _, end := range ends {
 		vals = append(vals, all[start:end])
 		start = end
+	}
+	addLinkHeaders(h, vals)
+}
+
+// appendLinkParams appends what follows the href of l in its Link header
+// value: >; rel="rel"; type="type".
+func appendLinkParams(b []byte, l link) []byte {
+	b = appendQuoted(append(b, ">; rel="...), l.Rel)
+	return appendQuoted(append(b, "; type="...), l.Type)
+}
+
+// addLinkHeaders adds the Link header values vals (as writeLinkHeaders
+// makes them) after those h has.
+func addLinkHeaders(h http.Header, vals []string) {
+	if prev := h["Link"]; prev != nil {
+		vals = append(prev, vals...)
 	}
 	h["Link"] = vals
 }

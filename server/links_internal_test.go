@@ -70,10 +70,17 @@ func FuzzItemsLinks(f *testing.F) {
 		}
 		c := &geo.Collection{ID: coll}
 		iq := &itemsQuery{offset: offset, limit: limit}
-		got := itemsLinks(baseURL(base), c, q, iq, matched)
+		got, header := itemsLinks(baseURL(base), c, q, iq, matched)
 		want := itemsLinksReference(baseURL(base), c, q, iq, matched)
 		if !slices.Equal(got, want) {
 			t.Fatalf("links\n got %q\nwant %q", got, want)
+		}
+		var ref []string
+		for _, l := range want {
+			ref = append(ref, fmt.Sprintf("<%s>; rel=%q; type=%q", l.Href, l.Rel, l.Type))
+		}
+		if !slices.Equal(header, ref) {
+			t.Fatalf("Link header values\n got %q\nwant %q", header, ref)
 		}
 		for _, ls := range [][]link{got, nil, {}, {{Href: base, Rel: coll, Type: query}}} {
 			if j, ref := appendLinks([]byte("x"), ls), append([]byte("x"), appendJSON(nil, ls)...); !bytes.Equal(j, ref) {

@@ -134,10 +134,10 @@ func (s *Server) handleItems(c echo.Context) error {
 	}
 	all := selectFeatures(snap, col, iq)
 	page := iq.page(all)
-	links := itemsLinks(b, col, q, iq, len(all))
+	links, linkHeader := itemsLinks(b, col, q, iq, len(all))
 	counts := []string{strconv.Itoa(len(all)), strconv.Itoa(len(page))}
 	h["Ogc-Numbermatched"], h["Ogc-Numberreturned"] = counts[:1:1], counts[1:]
-	writeLinkHeaders(c, links)
+	addLinkHeaders(h, linkHeader)
 	if f == fHTML {
 		return s.renderHTML(c, "items", itemsPage(b, col, iq, page, len(all), links))
 	}

@@ -391,11 +391,13 @@ func appendPolygon(b []byte, p orb.Polygon, conv func(orb.Point) orb.Point) []by
 }
 
 // itemsLinks returns the links of an items page: self, alternate,
-// collection and, where there are more features, next and prev. Their
-// queries are q without f, with the changes each link makes, encoded as
-// url.Values.Encode encodes (sorted keys, every value). The hrefs are cut
-// from one string, built in one buffer: one allocation for them all.
-func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matched int) []link {
+// collection and, where there are more features, next and prev; and their
+// Link header values, as writeLinkHeaders would make them. Their queries
+// are q without f, with the changes each link makes, encoded as
+// url.Values.Encode encodes (sorted keys, every value). The header values
+// are built in one buffer and cut from one string, and each href is cut
+// from its value: one allocation for them all.
+func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matched int) (links []link, header []string) {
 	// The parameters of q but f, cursor and limit, which links change,
 	// escaped once for all links into enc, in key order.
 	var keyBuf [8]string
@@ -419,41 +421,48 @@ func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matc
 		}
 		kept = append(kept, keptParam{k, start, len(enc)})
 	}
-	var outBuf [1024]byte
-	out := appendCollectionPath(append(outBuf[:0], b...), c.ID)
-	coll := len(out) // out[:coll] is the collection's href
-	href := func(changes ...queryParam) [2]int {
-		start := len(out)
-		out = append(append(out, out[:coll]...), "/items"...)
-		out = appendQuery(out, enc, kept, changes)
-		return [2]int{start, len(out)}
-	}
-	links := make([]link, 0, 5)
-	var spans [5][2]int // of each link's href in out
-	add := func(rel, typ, title string, span [2]int) {
-		spans[len(links)] = span
-		links = append(links, link{Rel: rel, Type: typ, Title: title})
+	// out holds the header values one after the other, the collection's
+	// first: out[1:coll] is the collection's href, which starts the others.
+	var outBuf [2048]byte
+	out := appendCollectionPath(append(append(outBuf[:0], '<'), b...), c.ID)
+	coll := len(out)
+	collection := link{Rel: "collection", Type: mtJSON, Title: "The collection"}
+	out = appendLinkParams(out, collection)
+	collEnd := len(out)
+	links = make([]link, 0, 5)
+	var spans [5][4]int // of each link: its header value, then its href, in out
+	add := func(l link, changes ...queryParam) {
+		v := len(out)
+		out = append(append(out, '<'), out[1:coll]...)
+		out = appendQuery(append(out, "/items"...), enc, kept, changes)
+		hrefEnd := len(out)
+		out = appendLinkParams(out, l)
+		spans[len(links)] = [4]int{v, len(out), v + 1, hrefEnd}
+		links = append(links, l)
 	}
 	cursor, limit := queryParam{"cursor", q["cursor"]}, queryParam{"limit", q["limit"]}
-	add("self", mtGeoJSON, "This page", href(cursor, limit))
-	add("alternate", mtHTML, "This page as HTML", href(cursor, limit, queryParam{"f", htmlValue}))
-	add("collection", mtJSON, "The collection", [2]int{0, coll})
+	add(link{Rel: "self", Type: mtGeoJSON, Title: "This page"}, cursor, limit)
+	add(link{Rel: "alternate", Type: mtHTML, Title: "This page as HTML"}, cursor, limit, queryParam{"f", htmlValue})
+	spans[len(links)] = [4]int{0, collEnd, 1, coll}
+	links = append(links, collection)
 	pageLimit := func() queryParam { return queryParam{"limit", []string{strconv.Itoa(iq.limit)}} }
 	if next := iq.offset + iq.limit; next < matched {
-		add("next", mtGeoJSON, "Next page", href(queryParam{"cursor", []string{strconv.Itoa(next)}}, pageLimit()))
+		add(link{Rel: "next", Type: mtGeoJSON, Title: "Next page"}, queryParam{"cursor", []string{strconv.Itoa(next)}}, pageLimit())
 	}
 	if iq.offset > 0 {
 		prev := queryParam{"cursor", nil}
 		if p := max(0, iq.offset-iq.limit); p > 0 {
 			prev.values = []string{strconv.Itoa(p)}
 		}
-		add("prev", mtGeoJSON, "Previous page", href(prev, pageLimit()))
+		add(link{Rel: "prev", Type: mtGeoJSON, Title: "Previous page"}, prev, pageLimit())
 	}
 	all := string(out)
-	for i := range links {
-		links[i].Href = all[spans[i][0]:spans[i][1]]
+	header = make([]string, len(links))
+	for i, sp := range spans[:len(links)] {
+		header[i] = all[sp[0]:sp[1]]
+		links[i].Href = all[sp[2]:sp[3]]
 	}
-	return links
+	return links, header
 }
 
 // htmlValue is the value of f in alternate links, shared (never changed).
