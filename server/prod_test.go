@@ -118,3 +118,31 @@ func TestGzipRefusedByClient(t *testing.T) {
 		}
 	}
 }
+
+// TestGlobalMiddlewareOnEveryAnswer: the service-wide middleware (composed
+// once, see server.New) runs on answers no route gives too: an unknown
+// path, a known path with a wrong method and a CORS preflight each carry
+// nosniff, and the preflight is answered by the CORS middleware.
+func TestGlobalMiddlewareOnEveryAnswer(t *testing.T) {
+	s := fixtureServer(t)
+	for _, tt := range []struct {
+		method, target string
+		hdr            []string
+		code           int
+	}{
+		{http.MethodGet, "/nowhere", nil, http.StatusNotFound},
+		{http.MethodPost, "/collections", nil, http.StatusMethodNotAllowed},
+		{http.MethodOptions, "/collections", []string{"Origin", "https://allowed.example", "Access-Control-Request-Method", "GET"}, http.StatusNoContent},
+	} {
+		rec := do(t, s, tt.method, tt.target, tt.hdr...)
+		if rec.Code != tt.code {
+			t.Errorf("%s %s: %d, want %d", tt.method, tt.target, rec.Code, tt.code)
+		}
+		if rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s %s: no X-Content-Type-Options: nosniff", tt.method, tt.target)
+		}
+		if tt.method == http.MethodOptions && rec.Header().Get("Access-Control-Allow-Origin") != "https://allowed.example" {
+			t.Errorf("preflight: Access-Control-Allow-Origin %q", rec.Header().Get("Access-Control-Allow-Origin"))
+		}
+	}
+}

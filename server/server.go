@@ -136,16 +136,16 @@ func New(cfg Config) *Server {
 	s.e.HideBanner = true
 	s.e.HidePort = true
 	s.e.HTTPErrorHandler = s.handleError
-	s.e.Use(s.observe)
-	s.e.Use(middleware.Recover())
+	global := []echo.MiddlewareFunc{s.observe, middleware.Recover()}
 	if len(cfg.CORSOrigins) > 0 {
-		s.e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+		global = append(global, middleware.CORSWithConfig(middleware.CORSConfig{
 			AllowOrigins:  cfg.CORSOrigins,
 			AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodOptions},
 			ExposeHeaders: []string{"ETag", "Link", "Content-Crs", "OGC-NumberMatched"},
 		}))
 	}
-	s.e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Skipper: skipGzip}))
+	global = append(global, middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Skipper: skipGzip}))
+	s.e.Use(composed(global))
 	s.routes()
 	for _, r := range s.e.Routes() {
 		s.routeNames[r.Path] = true
@@ -194,6 +194,17 @@ func (s *Server) get(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) 
 // post registers h for POST on path, wrapped in m once (withMiddleware).
 func (s *Server) post(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	s.e.POST(path, withMiddleware(h, m))
+}
+
+// composed returns one middleware for echo's Use doing what m would, in
+// order, around every request, unmatched ones included. Echo wraps the
+// routed handler in its global middleware on every request (a closure per
+// middleware per request); the chain returned here is built once, around
+// a handler that calls the routed one (Context.Handler, which the router
+// has just set), and given back whatever echo passes it.
+func composed(m []echo.MiddlewareFunc) echo.MiddlewareFunc {
+	chain := withMiddleware(func(c echo.Context) error { return c.Handler()(c) }, m)
+	return func(echo.HandlerFunc) echo.HandlerFunc { return chain }
 }
 
 // withMiddleware returns h wrapped in m, m[0] outermost, as echo would wrap
