@@ -15,9 +15,11 @@ import (
 // the members each page takes from its collection. A snapshot never
 // changes, so each collection's features are encoded once per snapshot,
 // all together when a page of that collection first needs one (for the
-// default data, 1.7 MB in all). Everything else derived from the data
-// (the lookup index, the gazetteer, the fields) is built whole with the
-// geo.Dataset before it is published. It is safe for concurrent use.
+// default data, 1.7 MB in all); and, bounded, the parsed filters and the
+// features part of pages asked again (filterCache, pageCache). Everything
+// else derived from the data (the lookup index, the gazetteer, the
+// fields) is built whole with the geo.Dataset before it is published. It
+// is safe for concurrent use.
 type derived struct {
 	snap *geo.Snapshot
 	// cols holds the cache of every collection of snap; it is not
