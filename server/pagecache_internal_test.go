@@ -2,13 +2,16 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -146,6 +149,19 @@ func TestItemsFromPageCache(t *testing.T) {
 			if rec := fuzzServe(s, http.MethodGet, target); rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), first.Body.Bytes()) {
 				t.Errorf("%s, answer %d: %d, %d bytes; the first had %d", target, i, rec.Code, rec.Body.Len(), first.Body.Len())
 			}
+		}
+		// From the cache through the gzip middleware: the same bytes, once
+		// decompressed, and no Content-Length of the uncompressed body.
+		rec := fuzzServe(s, http.MethodGet, target, "Accept-Encoding", "gzip")
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatalf("%s, gzipped: %v", target, err)
+		}
+		if body, err := io.ReadAll(zr); err != nil || !bytes.Equal(body, first.Body.Bytes()) {
+			t.Errorf("%s, gzipped: %v, %d bytes; the first had %d", target, err, len(body), first.Body.Len())
+		}
+		if cl := rec.Header().Get("Content-Length"); cl != "" && cl != strconv.Itoa(rec.Body.Len()) {
+			t.Errorf("%s, gzipped: Content-Length %s for a %d-byte body", target, cl, rec.Body.Len())
 		}
 	}
 	d := s.derivedFor(s.store.Snapshot())
