@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -106,9 +107,15 @@ func entityTag(parts ...string) string {
 // everything else it depends on: the format, the base URL, the request URI
 // and the date (the default view of a collection changes at midnight).
 func (s *Server) etag(c echo.Context, snap *geo.Snapshot, f format, b baseURL) string {
+	return etagOn(c, snap, f, b, s.today())
+}
+
+// etagOn is etag on the given day (a date of package geo), for a handler
+// that has read the clock already.
+func etagOn(c echo.Context, snap *geo.Snapshot, f format, b baseURL, today time.Time) string {
 	var day [len(geo.DateLayout)]byte
 	u := c.Request().URL // path and query as two parts: no RequestURI string to build
-	return entityTag(snap.Version(), strconv.Itoa(int(f)), string(b), u.EscapedPath(), u.RawQuery, string(appendDate(day[:0], s.today())))
+	return entityTag(snap.Version(), strconv.Itoa(int(f)), string(b), u.EscapedPath(), u.RawQuery, string(appendDate(day[:0], today)))
 }
 
 // publicCache is the Cache-Control of cacheable OGC answers, one slice

@@ -129,7 +129,9 @@ func (s *Server) handleItems(c echo.Context) error {
 	b := baseURL(s.requestBase(c))
 	h := c.Response().Header()
 	h["Content-Crs"] = s.contentCRS(iq.crs) // canonical keys, set directly
-	if notModified(c, s.etag(c, snap, f, b)) {
+	// One clock read for the entity tag's day and the page's timeStamp.
+	now := s.cfg.Now()
+	if notModified(c, etagOn(c, snap, f, b, geo.ChinaDate(now))) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	all := selectFeatures(snap, col, iq)
@@ -142,7 +144,7 @@ func (s *Server) handleItems(c echo.Context) error {
 		return s.renderHTML(c, "items", itemsPage(b, col, iq, page, len(all), links))
 	}
 	buf := s.bufs.Get().(*[]byte)
-	*buf = appendItemsHead((*buf)[:0], col, page, len(all), links, s.cfg.Now(), cache)
+	*buf = appendItemsHead((*buf)[:0], col, page, len(all), links, now, cache)
 	features, encoded := cache.pageFeatures(col, iq, page)
 	if features == nil {
 		*buf = appendPageFeatures(*buf, page, iq, encoded)

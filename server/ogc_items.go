@@ -429,7 +429,11 @@ func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matc
 	collection := link{Rel: "collection", Type: mtJSON, Title: "The collection"}
 	out = appendLinkParams(out, collection)
 	collEnd := len(out)
-	links = make([]link, 0, 5)
+	arrays := new(struct { // links and header in one allocation
+		links  [5]link
+		header [5]string
+	})
+	links = arrays.links[:0]
 	var spans [5][4]int // of each link: its header value, then its href, in out
 	add := func(l link, changes ...queryParam) {
 		v := len(out)
@@ -457,7 +461,7 @@ func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matc
 		add(link{Rel: "prev", Type: mtGeoJSON, Title: "Previous page"}, prev, pageLimit())
 	}
 	all := string(out)
-	header = make([]string, len(links))
+	header = arrays.header[:len(links)]
 	for i, sp := range spans[:len(links)] {
 		header[i] = all[sp[0]:sp[1]]
 		links[i].Href = all[sp[2]:sp[3]]
