@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -33,7 +34,7 @@ type metrics struct {
 	features   *prometheus.GaugeVec // collection
 	reloads    *prometheus.CounterVec
 	// routes and statusText are filled by forRoutes and read-only after.
-	routes     map[string]routeSeries
+	routes     map[string]*routeSeries
 	statusText [600]string
 	// mu guards the last published version, to reset snapInfo.
 	mu          sync.Mutex
@@ -89,14 +90,18 @@ func counterVec(reg prometheus.Registerer, name, help string, labels ...string) 
 // routeSeries are the per-route series of one route, looked up once.
 type routeSeries struct {
 	duration, size prometheus.Observer
+	// ok is the request counter of GET … 200 on the route, the commonest
+	// answer by far, looked up on its first such answer (so that the
+	// series appears only once it counts something, like the others).
+	ok atomic.Pointer[prometheus.Counter]
 }
 
 // forRoutes prepares the series of every route name, so that observing a
 // request looks up only its status.
 func (m *metrics) forRoutes(names map[string]bool) {
-	m.routes = make(map[string]routeSeries, len(names))
+	m.routes = make(map[string]*routeSeries, len(names))
 	for n := range names {
-		m.routes[n] = routeSeries{m.duration.WithLabelValues(n), m.responseSz.WithLabelValues(n)}
+		m.routes[n] = &routeSeries{duration: m.duration.WithLabelValues(n), size: m.responseSz.WithLabelValues(n)}
 	}
 	for i := range m.statusText {
 		m.statusText[i] = strconv.Itoa(i)
@@ -110,8 +115,18 @@ func (m *metrics) observe(route, method string, status int, took time.Duration, 
 	if status >= 0 && status < len(m.statusText) {
 		code = m.statusText[status]
 	}
-	m.requests.WithLabelValues(route, method, code).Inc()
 	rs := m.routes[route]
+	if status == http.StatusOK && method == http.MethodGet {
+		ok := rs.ok.Load()
+		if ok == nil {
+			c := m.requests.WithLabelValues(route, method, code)
+			ok = &c
+			rs.ok.Store(ok)
+		}
+		(*ok).Inc()
+	} else {
+		m.requests.WithLabelValues(route, method, code).Inc()
+	}
 	rs.duration.Observe(took.Seconds())
 	rs.size.Observe(float64(size))
 }

@@ -113,6 +113,8 @@ func TestMetricsAndReadiness(t *testing.T) {
 	s := server.New(server.Config{Store: store, Now: func() time.Time { return fixedNow }})
 	s.Loaded(store.Snapshot(), 12*time.Millisecond, nil)
 	do(t, s, http.MethodGet, "/collections")
+	do(t, s, http.MethodGet, "/collections")
+	do(t, s, http.MethodHead, "/collections")
 	do(t, s, http.MethodGet, "/collections/nope")
 	do(t, s, http.MethodGet, "/no/such/route")
 	do(t, s, http.MethodGet, "/tiles/10/843/418.mvt")
@@ -128,10 +130,11 @@ func TestMetricsAndReadiness(t *testing.T) {
 	}
 	m := rec.Body.String()
 	for _, want := range []string{
-		`beibeimap_http_requests_total{method="GET",route="/collections",status="200"} 1`,
+		`beibeimap_http_requests_total{method="GET",route="/collections",status="200"} 2`,
+		`beibeimap_http_requests_total{method="HEAD",route="/collections",status="200"} 1`,
 		`beibeimap_http_requests_total{method="GET",route="/collections/:collection",status="404"} 1`,
 		`beibeimap_http_requests_total{method="GET",route="unmatched",status="404"} 1`,
-		`beibeimap_http_request_duration_seconds_count{route="/collections"} 1`,
+		`beibeimap_http_request_duration_seconds_count{route="/collections"} 3`,
 		`beibeimap_http_requests_in_flight 1`, // the /metrics request itself
 		`beibeimap_tile_cache_requests_total{result="hit"} 1`,
 		`beibeimap_tile_cache_requests_total{result="miss"} 1`,
