@@ -1,9 +1,6 @@
 package server
 
 import (
-	"sync"
-	"sync/atomic"
-
 	"beibeimap/geo"
 	"beibeimap/geo/cql2"
 )
@@ -19,13 +16,11 @@ const (
 // against one snapshot's queryables, keyed by collection, text, language
 // and CRS: a client paging through one filtered layer, or asking the same
 // point again, parses it once. Only filters that parsed without error are
-// kept. When it holds maxCachedFilters it starts again empty, so its
-// memory stays bounded whatever the clients send. A cql2.Expr is
-// immutable, so one may serve many requests at once. It is safe for
-// concurrent use; the zero value is ready.
+// kept, at most maxCachedFilters (a resetMap). A cql2.Expr is immutable,
+// so one may serve many requests at once. It is safe for concurrent use;
+// the zero value is ready.
 type filterCache struct {
-	m atomic.Pointer[sync.Map] // filterKey → *cql2.Expr
-	n atomic.Int32             // entries stored in m, about
+	m resetMap[filterKey, *cql2.Expr]
 }
 
 type filterKey struct{ coll, text, lang, crs string }
@@ -37,23 +32,13 @@ func (fc *filterCache) parse(coll, text, lang, crs string, qs []geo.Field) (*cql
 		return parseFilter(text, lang, crs, qs)
 	}
 	k := filterKey{coll, text, lang, crs}
-	m := fc.m.Load()
-	if m != nil {
-		if e, ok := m.Load(k); ok {
-			return e.(*cql2.Expr), nil
-		}
+	if e, ok := fc.m.load(k); ok {
+		return e, nil
 	}
 	e, err := parseFilter(text, lang, crs, qs)
 	if err != nil {
 		return nil, err
 	}
-	if m == nil || fc.n.Add(1) > maxCachedFilters {
-		// Start again; a racing request may store into the old map, which
-		// is then dropped with it.
-		m = new(sync.Map)
-		fc.m.Store(m)
-		fc.n.Store(1)
-	}
-	m.Store(k, e)
+	fc.m.store(k, e, 1, maxCachedFilters)
 	return e, nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"beibeimap/geo"
+	"beibeimap/geo/cql2"
 )
 
 // TestFilterCache checks that a filter is parsed once per key, that the
@@ -48,7 +49,7 @@ func TestFilterCache(t *testing.T) {
 	}
 	wg.Wait()
 	n := 0
-	fc.m.Load().Range(func(any, any) bool { n++; return true })
+	fc.m.each(func(filterKey, *cql2.Expr) bool { n++; return true })
 	if n == 0 || n > maxCachedFilters+4 {
 		t.Errorf("%d filters kept, bound %d (+4 racing)", n, maxCachedFilters)
 	}

@@ -3,8 +3,6 @@ package server
 import (
 	"hash/maphash"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"beibeimap/geo"
 )
@@ -35,16 +33,15 @@ const (
 // by comparing them, so a collision only costs a miss. A page seen once is
 // only remembered in a set of hashes, so that one-off pages (a map panned
 // over bounding boxes) never allocate a body. When the bodies reach
-// maxCachedPageBytes, or the set maxSeenPages, it starts again empty: its
-// memory stays bounded whatever the clients ask. Bodies are never changed
-// once stored, so one may serve many requests at once. It is safe for
-// concurrent use; a pageCache must be made by newPageCache.
+// maxCachedPageBytes, or the set maxSeenPages, it starts again empty (a
+// resetMap each): its memory stays bounded whatever the clients ask.
+// Bodies are never changed once stored, so one may serve many requests at
+// once. It is safe for concurrent use; a pageCache must be made by
+// newPageCache.
 type pageCache struct {
 	seed  maphash.Seed
-	m     atomic.Pointer[sync.Map] // uint64 → *pageBody
-	bytes atomic.Int64             // bytes of the bodies stored in m, about
-	seen  atomic.Pointer[sync.Map] // uint64 → struct{}: pages asked once
-	nseen atomic.Int32             // entries stored in seen, about
+	pages resetMap[uint64, *pageBody] // weighing their bytes
+	seen  resetMap[uint64, struct{}]  // pages asked once, weighing 1
 }
 
 // pageBody is one page kept by a pageCache.
@@ -67,16 +64,14 @@ func (pc *pageCache) body(page []*geo.Feature, enc map[*geo.Feature][]byte) []by
 		return nil
 	}
 	k := pc.key(page)
-	m := pc.m.Load()
-	if m != nil {
-		if v, ok := m.Load(k); ok {
-			if pb := v.(*pageBody); slices.Equal(pb.page, page) {
-				return pb.body
-			}
-			return nil // a collision: this page is sent without the cache
+	if pb, ok := pc.pages.load(k); ok {
+		if slices.Equal(pb.page, page) {
+			return pb.body
 		}
+		return nil // a collision: this page is sent without the cache
 	}
-	if !pc.sawBefore(k) {
+	if _, ok := pc.seen.load(k); !ok {
+		pc.seen.store(k, struct{}{}, 1, maxSeenPages)
 		return nil
 	}
 	n := len(page) - 1 + len("]}\n")
@@ -91,14 +86,7 @@ func (pc *pageCache) body(page []*geo.Feature, enc map[*geo.Feature][]byte) []by
 		return nil
 	}
 	pb := &pageBody{page: slices.Clone(page), body: appendPageFeatures(make([]byte, 0, n), page, nil, enc)}
-	if m == nil || pc.bytes.Add(int64(n)) > maxCachedPageBytes {
-		// Start again; a racing request may store into the old map, which
-		// is then dropped with it.
-		m = new(sync.Map)
-		pc.m.Store(m)
-		pc.bytes.Store(int64(n))
-	}
-	m.Store(k, pb)
+	pc.pages.store(k, pb, int64(n), maxCachedPageBytes)
 	return pb.body
 }
 
@@ -110,22 +98,4 @@ func (pc *pageCache) key(page []*geo.Feature) uint64 {
 		k = (k ^ maphash.Comparable(pc.seed, f)) * 0x100000001b3 // FNV-1a's prime
 	}
 	return k
-}
-
-// sawBefore reports whether the page of hash k was asked for before, and
-// remembers it otherwise.
-func (pc *pageCache) sawBefore(k uint64) bool {
-	s := pc.seen.Load()
-	if s != nil {
-		if _, ok := s.Load(k); ok {
-			return true
-		}
-	}
-	if s == nil || pc.nseen.Add(1) > maxSeenPages {
-		s = new(sync.Map)
-		pc.seen.Store(s)
-		pc.nseen.Store(1)
-	}
-	s.Store(k, struct{}{})
-	return false
 }

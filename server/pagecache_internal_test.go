@@ -69,7 +69,7 @@ func TestPageCache(t *testing.T) {
 
 	// A stored body under the hash of another page is not answered for it.
 	other := page[:len(page)-1]
-	pc.m.Load().Store(pc.key(other), &pageBody{page: page, body: b})
+	pc.pages.store(pc.key(other), &pageBody{page: page, body: b}, int64(len(b)), maxCachedPageBytes)
 	if got := pc.body(other, enc); got != nil {
 		t.Error("a colliding entry answered for another page")
 	}
@@ -99,12 +99,12 @@ func TestPageCache(t *testing.T) {
 	}
 	wg.Wait()
 	var kept int
-	pc.m.Load().Range(func(_, v any) bool { kept += len(v.(*pageBody).body); return true })
+	pc.pages.each(func(_ uint64, pb *pageBody) bool { kept += len(pb.body); return true })
 	if kept > maxCachedPageBytes+4*maxCachedPage {
 		t.Errorf("%d bytes kept, bound %d (+4 racing pages)", kept, maxCachedPageBytes)
 	}
 	seen := 0
-	pc.seen.Load().Range(func(any, any) bool { seen++; return true })
+	pc.seen.each(func(uint64, struct{}) bool { seen++; return true })
 	if seen > maxSeenPages+4 {
 		t.Errorf("%d pages remembered, bound %d (+4 racing)", seen, maxSeenPages)
 	}
@@ -166,7 +166,7 @@ func TestItemsFromPageCache(t *testing.T) {
 	}
 	d := s.derivedFor(s.store.Snapshot())
 	var pages int
-	d.pages.m.Load().Range(func(any, any) bool { pages++; return true })
+	d.pages.pages.each(func(uint64, *pageBody) bool { pages++; return true })
 	if pages < 3 {
 		t.Errorf("%d pages kept after asking %d pages three times each", pages, len(targets))
 	}
@@ -180,7 +180,7 @@ func TestItemsFromPageCache(t *testing.T) {
 			}
 		}
 		pages = 0
-		d.pages.m.Load().Range(func(any, any) bool { pages++; return true })
+		d.pages.pages.each(func(uint64, *pageBody) bool { pages++; return true })
 		if pages != before {
 			t.Errorf("%s: a page of another view kept", q)
 		}
