@@ -396,7 +396,8 @@ func appendPolygon(b []byte, p orb.Polygon, conv func(orb.Point) orb.Point) []by
 // are q without f, with the changes each link makes, encoded as
 // url.Values.Encode encodes (sorted keys, every value). The header values
 // are built in one buffer and cut from one string, and each href is cut
-// from its value: one allocation for them all.
+// from its value: two allocations for them all, the string and the
+// arrays of links and values.
 func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matched int) (links []link, header []string) {
 	// The parameters of q but f, cursor and limit, which links change,
 	// escaped once for all links into enc, in key order.
