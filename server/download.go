@@ -127,8 +127,8 @@ var downloadParams = append(slices.Clone(itemsParams), "bom")
 // handleItemsOrDownload serves the items endpoint: a download when f names
 // a download format, else the items page.
 func (s *Server) handleItemsOrDownload(c echo.Context) error {
-	if f, ok := c.QueryParams()["f"]; ok {
-		if d := downloadFormat(f[0]); d != nil {
+	if f, ok := queryFirst(c.Request().URL.RawQuery, "f"); ok {
+		if d := downloadFormat(f); d != nil {
 			return s.handleItemsDownload(c, d)
 		}
 	}
@@ -415,8 +415,8 @@ func isDownload(c echo.Context) bool {
 	case "/download/:file":
 		return true
 	case "/collections/:collection/items":
-		f, ok := c.QueryParams()["f"]
-		return ok && downloadFormat(f[0]) != nil
+		f, ok := queryFirst(c.Request().URL.RawQuery, "f")
+		return ok && downloadFormat(f) != nil
 	}
 	return false
 }

@@ -34,14 +34,14 @@ const (
 // (the higher q-value of text/html and any JSON type wins, JSON on a tie);
 // an unknown f is a 400.
 func negotiate(c echo.Context) (format, error) {
-	if f, ok := c.QueryParams()["f"]; ok {
-		switch strings.ToLower(f[0]) {
+	if f, ok := queryFirst(c.Request().URL.RawQuery, "f"); ok {
+		switch strings.ToLower(f) {
 		case "json", "geojson", "application/json", "application/geo+json":
 			return fJSON, nil
 		case "html", "text/html":
 			return fHTML, nil
 		}
-		return fJSON, geo.Invalidf("f", "unknown format %q (want json or html)", f[0])
+		return fJSON, geo.Invalidf("f", "unknown format %q (want json or html)", f)
 	}
 	html, js := -1.0, -1.0
 	for part := range strings.SplitSeq(c.Request().Header.Get("Accept"), ",") {

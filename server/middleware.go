@@ -123,17 +123,18 @@ func (s *Server) waitSlot(c echo.Context) bool {
 // expensiveItems reports whether an items request is expensive: a large
 // page, or a download (f=gpkg, shp, …: the whole collection by default).
 func expensiveItems(c echo.Context) bool {
-	if f, ok := c.QueryParams()["f"]; ok && downloadFormat(f[0]) != nil {
+	raw := c.Request().URL.RawQuery
+	if f, ok := queryFirst(raw, "f"); ok && downloadFormat(f) != nil {
 		return true
 	}
-	return largeItemsPage(c)
+	return largeItemsPage(raw)
 }
 
-// largeItemsPage reports whether an items request asks for more than the
-// default page of features.
-
-func largeItemsPage(c echo.Context) bool {
-	v := strings.TrimSpace(c.QueryParam("limit"))
+// largeItemsPage reports whether the raw query of an items request asks for
+// more than the default page of features.
+func largeItemsPage(raw string) bool {
+	v, _ := queryFirst(raw, "limit")
+	v = strings.TrimSpace(v)
 	if v == "" {
 		return false // the default page; Atoi would allocate its error
 	}
