@@ -31,6 +31,9 @@ type derived struct {
 	// pages keeps the features part of default-view pages asked again,
 	// of every collection (bounded; see pageCache).
 	pages *pageCache
+	// answers keeps the GeoJSON items answers asked for again, of every
+	// collection (bounded; see answerCache).
+	answers *answerCache
 }
 
 // collectionCache is what derived keeps of one collection.
@@ -48,7 +51,7 @@ type collectionCache struct {
 // newDerived returns the derived state of snap, with the members every
 // items page of a collection repeats already encoded.
 func newDerived(snap *geo.Snapshot) *derived {
-	d := &derived{snap: snap, cols: map[*geo.Collection]*collectionCache{}, pages: newPageCache()}
+	d := &derived{snap: snap, cols: map[*geo.Collection]*collectionCache{}, pages: newPageCache(), answers: newAnswerCache()}
 	for _, c := range snap.Collections() {
 		d.cols[c] = &collectionCache{c: c, meta: appendCollectionMeta(nil, c)}
 	}

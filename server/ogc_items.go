@@ -602,12 +602,26 @@ func appendCollectionMeta(b []byte, c *geo.Collection) []byte {
 // to b: every member but the features, then the opening of "features", to
 // be followed by appendPageFeatures (or a pageCache body).
 func appendItemsHead(b []byte, c *geo.Collection, page []*geo.Feature, matched int, links []link, now time.Time, cache *derived) []byte {
+	b = appendItemsHeadStart(b, matched, len(page))
+	b = appendRFC3339(b, now.UTC(), false) // nothing in it to escape
+	return appendItemsHeadEnd(b, c, links, cache)
+}
+
+// appendItemsHeadStart appends the head of an items page up to its time
+// stamp: the counts, and `"timeStamp":"`.
+func appendItemsHeadStart(b []byte, matched, returned int) []byte {
 	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
 	b = strconv.AppendInt(b, int64(matched), 10)
 	b = append(b, `,"numberReturned":`...)
-	b = strconv.AppendInt(b, int64(len(page)), 10)
-	b = append(b, `,"timeStamp":"`...)
-	b = append(appendRFC3339(b, now.UTC(), false), '"') // nothing in it to escape
+	b = strconv.AppendInt(b, int64(returned), 10)
+	return append(b, `,"timeStamp":"`...)
+}
+
+// appendItemsHeadEnd appends the rest of the head of an items page after
+// its time stamp: the closing quote, the collection's attribution and
+// licence, the links and `,"features":[`.
+func appendItemsHeadEnd(b []byte, c *geo.Collection, links []link, cache *derived) []byte {
+	b = append(b, '"')
 	b = cache.collectionMeta(b, c)
 	b = append(b, `,"links":`...)
 	b = appendLinks(b, links)

@@ -1,0 +1,106 @@
+package server
+
+import (
+	"hash/maphash"
+	"slices"
+	"time"
+)
+
+// Bounds of an answerCache: the bytes of all the answers it keeps (their
+// own bytes, not the pageCache bodies they share), the answers it
+// remembers having sent once, and the raw queries it keeps answers of.
+// answerOverhead is what an entry weighs besides its bytes.
+const (
+	maxAnswerBytes = 16 << 20
+	maxSeenAnswers = 4096
+	maxAnswerQuery = 2 << 10
+	answerOverhead = 256
+)
+
+// answerKey names one GeoJSON items answer of a snapshot: what, besides
+// the snapshot, the day (see answer.day) and the clock's time stamp, the
+// answer is made of. The query is the raw query as sent, so that two
+// spellings of one query are two entries, never one answer for another.
+type answerKey struct {
+	coll  string // collection id
+	base  string // the base URL of the links (requestBase)
+	query string // the raw query
+}
+
+// answer is one items answer kept by an answerCache: everything sent but
+// the time stamp, which each answer takes from the clock. Nothing in it is
+// changed once kept: the header values are set as they are (with no room
+// to append to), the bytes written as they are.
+type answer struct {
+	day      time.Time // the day the entity tag was made for (it names it)
+	etag     string
+	crs      []string // Content-Crs
+	counts   []string // OGC-NumberMatched, OGC-NumberReturned
+	links    []string // Link header values
+	start    []byte   // the body up to the time stamp (appendItemsHeadStart)
+	end      []byte   // the head after it (appendItemsHeadEnd)
+	features []byte   // the features part (appendPageFeatures or a pageCache body)
+	owned    int      // bytes of features owned by this answer, 0 when a pageCache's
+}
+
+// answerCache keeps, for one snapshot, the GeoJSON items answers asked for
+// at least twice with the same collection, base URL and raw query, so that
+// a repeated request (a map page's layers, the same point asked again, a
+// client paging through a layer once more) is answered without parsing
+// its query, selecting, paging or building its links again. Only what the
+// handler answered 200 is kept; a 304 is still decided per request on the
+// kept entity tag. The time stamp is the clock's on every answer, and an
+// answer kept on one day is not served on the next (its entity tag names
+// the day), so the bytes sent are the ones the handler would build.
+//
+// An answer seen once is only remembered as a hash in a set, so that
+// one-off queries (a map panned over bounding boxes) never allocate one.
+// Queries longer than maxAnswerQuery are not kept. When the answers reach
+// maxAnswerBytes, or the set maxSeenAnswers, it starts again empty (a
+// resetMap each). It is safe for concurrent use; an answerCache must be
+// made by newAnswerCache.
+type answerCache struct {
+	seed    maphash.Seed
+	answers resetMap[answerKey, *answer] // weighing their bytes
+	seen    resetMap[uint64, struct{}]   // answers sent once, weighing 1
+}
+
+func newAnswerCache() *answerCache {
+	return &answerCache{seed: maphash.MakeSeed()}
+}
+
+// get returns the answer kept under k for day, or nil.
+func (ac *answerCache) get(k answerKey, day time.Time) *answer {
+	a, ok := ac.answers.load(k)
+	if !ok || !a.day.Equal(day) {
+		return nil
+	}
+	return a
+}
+
+// wanted reports whether the answer under k, just built by the handler,
+// is to be kept (by keep): the second time it is asked for, and later
+// ones while it is not kept (a restart of the cache, a new day). The
+// first time, it only remembers k's hash.
+func (ac *answerCache) wanted(k answerKey) bool {
+	if len(k.query) > maxAnswerQuery {
+		return false
+	}
+	h := maphash.Comparable(ac.seed, k)
+	if _, ok := ac.seen.load(h); ok {
+		return true
+	}
+	ac.seen.store(h, struct{}{}, 1, maxSeenAnswers)
+	return false
+}
+
+// keep keeps a under k. The slices of a must not be changed after; the
+// header values are clipped here so that appending to one copies it.
+func (ac *answerCache) keep(k answerKey, a *answer) {
+	if len(a.features) > maxCachedPage {
+		return // a download-sized page: not pinned
+	}
+	a.crs, a.counts, a.links = slices.Clip(a.crs), slices.Clip(a.counts), slices.Clip(a.links)
+	w := len(a.start) + len(a.end) + a.owned + len(a.etag) + len(k.coll) + len(k.base) + len(k.query) + answerOverhead
+	ac.answers.store(k, a, int64(w), maxAnswerBytes)
+}
