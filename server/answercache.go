@@ -7,12 +7,11 @@ import (
 )
 
 // Bounds of an answerCache: the bytes of all the answers it keeps (their
-// own bytes, not the pageCache bodies they share), the answers it
-// remembers having sent once, and the raw queries it keeps answers of.
+// own bytes, not the pageCache bodies they share), and the raw queries it
+// keeps answers of.
 // answerOverhead is what an entry weighs besides its bytes.
 const (
 	maxAnswerBytes = 16 << 20
-	maxSeenAnswers = 4096
 	maxAnswerQuery = 2 << 10
 	answerOverhead = 256
 )
@@ -53,16 +52,16 @@ type answer struct {
 // answer kept on one day is not served on the next (its entity tag names
 // the day), so the bytes sent are the ones the handler would build.
 //
-// An answer seen once is only remembered as a hash in a set, so that
-// one-off queries (a map panned over bounding boxes) never allocate one.
-// Queries longer than maxAnswerQuery are not kept. When the answers reach
-// maxAnswerBytes, or the set maxSeenAnswers, it starts again empty (a
-// resetMap each). It is safe for concurrent use; an answerCache must be
+// An answer seen once is only remembered as a hash in a seenSet, so that
+// one-off queries (a map panned over bounding boxes, a click on the map)
+// never allocate one. Queries longer than maxAnswerQuery are not kept.
+// When the answers reach maxAnswerBytes it starts again empty (a
+// resetMap). It is safe for concurrent use; an answerCache must be
 // made by newAnswerCache.
 type answerCache struct {
 	seed    maphash.Seed
 	answers resetMap[answerKey, *answer] // weighing their bytes
-	seen    resetMap[uint64, struct{}]   // answers sent once, weighing 1
+	seen    seenSet                      // answers sent once
 }
 
 func newAnswerCache() *answerCache {
@@ -81,17 +80,12 @@ func (ac *answerCache) get(k answerKey, day time.Time) *answer {
 // wanted reports whether the answer under k, just built by the handler,
 // is to be kept (by keep): the second time it is asked for, and later
 // ones while it is not kept (a restart of the cache, a new day). The
-// first time, it only remembers k's hash.
+// first time, it only remembers k's hash (in a seenSet).
 func (ac *answerCache) wanted(k answerKey) bool {
 	if len(k.query) > maxAnswerQuery {
 		return false
 	}
-	h := maphash.Comparable(ac.seed, k)
-	if _, ok := ac.seen.load(h); ok {
-		return true
-	}
-	ac.seen.store(h, struct{}{}, 1, maxSeenAnswers)
-	return false
+	return ac.seen.sawBefore(hashStrings(ac.seed, k.coll, k.base, k.query))
 }
 
 // keep keeps a under k. The slices of a must not be changed after; the

@@ -27,7 +27,7 @@ type derived struct {
 	cols map[*geo.Collection]*collectionCache
 	// filters keeps parsed CQL2 filters, checked against this snapshot's
 	// queryables (bounded; see filterCache).
-	filters filterCache
+	filters *filterCache
 	// pages keeps the features part of default-view pages asked again,
 	// of every collection (bounded; see pageCache).
 	pages *pageCache
@@ -51,7 +51,7 @@ type collectionCache struct {
 // newDerived returns the derived state of snap, with the members every
 // items page of a collection repeats already encoded.
 func newDerived(snap *geo.Snapshot) *derived {
-	d := &derived{snap: snap, cols: map[*geo.Collection]*collectionCache{}, pages: newPageCache(), answers: newAnswerCache()}
+	d := &derived{snap: snap, cols: map[*geo.Collection]*collectionCache{}, filters: newFilterCache(), pages: newPageCache(), answers: newAnswerCache()}
 	for _, c := range snap.Collections() {
 		d.cols[c] = &collectionCache{c: c, meta: appendCollectionMeta(nil, c)}
 	}

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"hash/maphash"
+
 	"beibeimap/geo"
 	"beibeimap/geo/cql2"
 )
@@ -15,12 +17,21 @@ const (
 // filterCache keeps the filters of items requests parsed and checked
 // against one snapshot's queryables, keyed by collection, text, language
 // and CRS: a client paging through one filtered layer, or asking the same
-// point again, parses it once. Only filters that parsed without error are
-// kept, at most maxCachedFilters (a resetMap). A cql2.Expr is immutable,
-// so one may serve many requests at once. It is safe for concurrent use;
-// the zero value is ready.
+// point again, parses it at most twice: a filter is kept the second time it
+// is asked for (the first, only its hash is remembered, in a seenSet), so
+// that one-off filters (every click on a map a new point) are not stored
+// only to be dropped. Only filters that parsed without error are kept, at
+// most maxCachedFilters (a resetMap). A cql2.Expr is immutable, so one may
+// serve many requests at once. It is safe for concurrent use; a
+// filterCache must be made by newFilterCache.
 type filterCache struct {
-	m resetMap[filterKey, *cql2.Expr]
+	seed maphash.Seed
+	m    resetMap[filterKey, *cql2.Expr]
+	seen seenSet // filters asked once
+}
+
+func newFilterCache() *filterCache {
+	return &filterCache{seed: maphash.MakeSeed()}
 }
 
 type filterKey struct{ coll, text, lang, crs string }
@@ -39,6 +50,8 @@ func (fc *filterCache) parse(coll, text, lang, crs string, qs []geo.Field) (*cql
 	if err != nil {
 		return nil, err
 	}
-	fc.m.store(k, e, 1, maxCachedFilters)
+	if fc.seen.sawBefore(hashStrings(fc.seed, coll, text, lang, crs)) {
+		fc.m.store(k, e, 1, maxCachedFilters)
+	}
 	return e, nil
 }

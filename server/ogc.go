@@ -134,7 +134,7 @@ func (s *Server) handleItems(c echo.Context) error {
 		return err
 	}
 	q := c.QueryParams()
-	iq, err := parseItemsQueryCached(q, col, qs, &cache.filters)
+	iq, err := parseItemsQueryCached(q, col, qs, cache.filters)
 	if err != nil {
 		return err
 	}

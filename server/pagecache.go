@@ -7,13 +7,12 @@ import (
 	"beibeimap/geo"
 )
 
-// Bounds of a pageCache: the bytes of all the bodies it keeps, the pages it
-// remembers having seen once, and the sizes of the pages it keeps. A page
+// Bounds of a pageCache: the bytes of all the bodies it keeps, and the
+// sizes of the pages it keeps. A page
 // smaller than minCachedPage costs little to copy; one larger than
 // maxCachedPage is rare enough (a download-sized page) not to pin.
 const (
 	maxCachedPageBytes = 16 << 20
-	maxSeenPages       = 1024
 	minCachedPage      = 4 << 10
 	maxCachedPage      = 4 << 20
 )
@@ -31,17 +30,17 @@ const (
 // A page is keyed by a hash of its features' identities (which are the
 // snapshot's, so a page of one collection is never another's) and confirmed
 // by comparing them, so a collision only costs a miss. A page seen once is
-// only remembered in a set of hashes, so that one-off pages (a map panned
-// over bounding boxes) never allocate a body. When the bodies reach
-// maxCachedPageBytes, or the set maxSeenPages, it starts again empty (a
-// resetMap each): its memory stays bounded whatever the clients ask.
+// only remembered as a hash in a seenSet, so that one-off pages (a map
+// panned over bounding boxes) never allocate a body. When the bodies reach
+// maxCachedPageBytes it starts again empty (a resetMap): its memory stays
+// bounded whatever the clients ask.
 // Bodies are never changed once stored, so one may serve many requests at
 // once. It is safe for concurrent use; a pageCache must be made by
 // newPageCache.
 type pageCache struct {
 	seed  maphash.Seed
 	pages resetMap[uint64, *pageBody] // weighing their bytes
-	seen  resetMap[uint64, struct{}]  // pages asked once, weighing 1
+	seen  seenSet                     // pages asked once
 }
 
 // pageBody is one page kept by a pageCache.
@@ -70,8 +69,7 @@ func (pc *pageCache) body(page []*geo.Feature, enc map[*geo.Feature][]byte) []by
 		}
 		return nil // a collision: this page is sent without the cache
 	}
-	if _, ok := pc.seen.load(k); !ok {
-		pc.seen.store(k, struct{}{}, 1, maxSeenPages)
+	if !pc.seen.sawBefore(k) {
 		return nil
 	}
 	n := len(page) - 1 + len("]}\n")
