@@ -234,8 +234,8 @@ func (p *parser) orExpr() (node, error) {
 	}
 	defer func() { p.depth-- }()
 	n, err := p.andExpr()
-	if err != nil {
-		return nil, err
+	if err != nil || !p.isKw("OR") {
+		return n, err // one operand: no list to allocate
 	}
 	kids := []node{n}
 	for p.isKw("OR") {
@@ -254,8 +254,8 @@ func (p *parser) orExpr() (node, error) {
 
 func (p *parser) andExpr() (node, error) {
 	n, err := p.notExpr()
-	if err != nil {
-		return nil, err
+	if err != nil || !p.isKw("AND") {
+		return n, err // one operand: no list to allocate
 	}
 	kids := []node{n}
 	for p.isKw("AND") {
