@@ -229,5 +229,8 @@ func BD09ToGCJ02(p orb.Point) orb.Point {
 // ConvertGeometry returns a copy of g with every point converted by fn; g is
 // not modified.
 func ConvertGeometry(g orb.Geometry, fn func(orb.Point) orb.Point) orb.Geometry {
+	if p, ok := g.(orb.Point); ok {
+		return fn(p) // a value: nothing to copy (orb.Clone would box it once more)
+	}
 	return project.Geometry(orb.Clone(g), fn)
 }
