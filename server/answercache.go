@@ -7,8 +7,8 @@ import (
 )
 
 // Bounds of an answerCache: the bytes of all the answers it keeps (their
-// own bytes, not the pageCache bodies they share), and the raw queries it
-// keeps answers of.
+// own bytes, not the pageCache bodies they share), and the paths and raw
+// queries it keeps answers of.
 // answerOverhead is what an entry weighs besides its bytes.
 const (
 	maxAnswerBytes = 16 << 20
@@ -18,10 +18,11 @@ const (
 
 // answerKey names one GeoJSON items answer of a snapshot: what, besides
 // the snapshot, the day (see answer.day) and the clock's time stamp, the
-// answer is made of. The query is the raw query as sent, so that two
-// spellings of one query are two entries, never one answer for another.
+// answer is made of. Path and query are as sent (the entity tag names
+// them), so that two spellings of one request are two entries, never one
+// answer for another.
 type answerKey struct {
-	coll  string // collection id
+	path  string // the escaped path, naming the collection
 	base  string // the base URL of the links (requestBase)
 	query string // the raw query
 }
@@ -43,7 +44,7 @@ type answer struct {
 }
 
 // answerCache keeps, for one snapshot, the GeoJSON items answers asked for
-// at least twice with the same collection, base URL and raw query, so that
+// at least twice with the same path, base URL and raw query, so that
 // a repeated request (a map page's layers, the same point asked again, a
 // client paging through a layer once more) is answered without parsing
 // its query, selecting, paging or building its links again. Only what the
@@ -82,19 +83,23 @@ func (ac *answerCache) get(k answerKey, day time.Time) *answer {
 // ones while it is not kept (a restart of the cache, a new day). The
 // first time, it only remembers k's hash (in a seenSet).
 func (ac *answerCache) wanted(k answerKey) bool {
-	if len(k.query) > maxAnswerQuery {
+	if len(k.path)+len(k.query) > maxAnswerQuery {
 		return false
 	}
-	return ac.seen.sawBefore(hashStrings(ac.seed, k.coll, k.base, k.query))
+	return ac.seen.sawBefore(hashStrings(ac.seed, k.path, k.base, k.query))
 }
+
+// keepable reports whether an answer whose features part has n bytes may
+// be kept: a download-sized page is not pinned.
+func keepable(n int) bool { return n <= maxCachedPage }
 
 // keep keeps a under k. The slices of a must not be changed after; the
 // header values are clipped here so that appending to one copies it.
 func (ac *answerCache) keep(k answerKey, a *answer) {
-	if len(a.features) > maxCachedPage {
-		return // a download-sized page: not pinned
+	if !keepable(len(a.features)) {
+		return
 	}
 	a.crs, a.counts, a.links = slices.Clip(a.crs), slices.Clip(a.counts), slices.Clip(a.links)
-	w := len(a.start) + len(a.end) + a.owned + len(a.etag) + len(k.coll) + len(k.base) + len(k.query) + answerOverhead
+	w := len(a.start) + len(a.end) + a.owned + len(a.etag) + len(k.path) + len(k.base) + len(k.query) + answerOverhead
 	ac.answers.store(k, a, int64(w), maxAnswerBytes)
 }

@@ -123,7 +123,8 @@ func (s *Server) handleItems(c echo.Context) error {
 	// One clock read for the entity tag's day and the page's timeStamp.
 	now := s.cfg.Now()
 	day := geo.ChinaDate(now)
-	key := answerKey{coll: col.ID, base: string(b), query: c.Request().URL.RawQuery}
+	u := c.Request().URL
+	key := answerKey{path: u.EscapedPath(), base: string(b), query: u.RawQuery}
 	if f == fJSON {
 		if a := cache.answers.get(key, day); a != nil {
 			return s.sendAnswer(c, a, now)
@@ -162,7 +163,7 @@ func (s *Server) handleItems(c echo.Context) error {
 		*buf = appendPageFeatures(*buf, page, iq, encoded)
 	}
 	err = blobParts(c, mtGeoJSON, *buf, features)
-	if err == nil && cache.answers.wanted(key) {
+	if err == nil && keepable(len(features)+len(*buf)-head) && cache.answers.wanted(key) {
 		a := &answer{day: day, etag: etag, crs: crs, counts: counts, links: linkHeader, features: features,
 			start: appendItemsHeadStart(nil, len(all), len(page)),
 			end:   appendItemsHeadEnd(nil, col, links, cache)}
