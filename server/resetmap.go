@@ -6,7 +6,7 @@ import (
 )
 
 // resetMap is the map of the service's bounded caches (filterCache,
-// pageCache): each entry stored weighs something (1 for a count, its bytes
+// pageCache, answerCache): each entry stored weighs something (1 for a count, its bytes
 // for a body), and a store that takes the total past its bound starts the
 // map again empty, with only the new entry. So its memory stays bounded
 // whatever the clients ask, without an eviction policy to keep up. Values
