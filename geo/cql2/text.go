@@ -162,6 +162,14 @@ func ParseText(s string) (*Expr, error) {
 	if len(s) > MaxLength {
 		return nil, errAt(0, "expression longer than %d bytes", MaxLength)
 	}
+	if e, ok := parsePointIntersects(s); ok {
+		return e, nil
+	}
+	return parseTokens(s)
+}
+
+// parseTokens is ParseText's general path: lex, then parse the tokens.
+func parseTokens(s string) (*Expr, error) {
 	toks, err := lex(s)
 	if err != nil {
 		return nil, err
@@ -743,4 +751,128 @@ func bboxOf(v []float64) (orb.Bound, error) {
 		return orb.Bound{}, &Error{Pos: -1, Msg: "BBOX minimum exceeds maximum (boxes across the antimeridian are not supported)"}
 	}
 	return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
+}
+
+// parsePointIntersects parses s when it is S_INTERSECTS(property, POINT(x
+// y)) in its plain spelling, the filter of a click on the map, into the
+// expression parseTokens gives, without lexing it into tokens first. ok is
+// false for any other text, which ParseText then parses in full: only ASCII
+// white space between the parts, an unquoted ASCII property name that is no
+// keyword, keywords in ASCII letters of any case, and two numbers, each
+// signed or not, with white space between them, are taken.
+// FuzzPointIntersects holds it to parseTokens.
+func parsePointIntersects(s string) (e *Expr, ok bool) {
+	i := skipASCIISpace(s, 0)
+	if !hasASCIIPrefixFold(s[i:], "S_INTERSECTS") {
+		return nil, false
+	}
+	if i = skipASCIISpace(s, i+len("S_INTERSECTS")); i >= len(s) || s[i] != '(' {
+		return nil, false
+	}
+	i = skipASCIISpace(s, i+1)
+	j := i
+	for j < len(s) && (s[j] == '_' || isASCIILetter(s[j]) || j > i && (s[j] >= '0' && s[j] <= '9' || s[j] == '.' || s[j] == ':')) {
+		j++
+	}
+	prop := s[i:j]
+	if u := strings.ToUpper(prop); prop == "" || keywords[u] || geomKeywords[u] {
+		return nil, false
+	}
+	if i = skipASCIISpace(s, j); i >= len(s) || s[i] != ',' {
+		return nil, false
+	}
+	i = skipASCIISpace(s, i+1)
+	if !hasASCIIPrefixFold(s[i:], "POINT") {
+		return nil, false
+	}
+	if i = skipASCIISpace(s, i+len("POINT")); i >= len(s) || s[i] != '(' {
+		return nil, false
+	}
+	x, i, ok := plainNumber(s, skipASCIISpace(s, i+1))
+	if !ok || i >= len(s) || !isASCIISpace(s[i]) {
+		return nil, false
+	}
+	y, i, ok := plainNumber(s, skipASCIISpace(s, i))
+	if !ok {
+		return nil, false
+	}
+	for _, c := range [2]byte{')', ')'} {
+		if i = skipASCIISpace(s, i); i >= len(s) || s[i] != c {
+			return nil, false
+		}
+		i++
+	}
+	if skipASCIISpace(s, i) != len(s) {
+		return nil, false
+	}
+	return &Expr{root: &spatialNode{op: "S_INTERSECTS", args: [2]geomArg{{prop: prop}, {g: orb.Point{x, y}}}}}, true
+}
+
+// plainNumber reads at s[i:] a number as lex and parser.coord read one:
+// an optional sign right before it, digits and points, an exponent. It
+// returns the value and the index after it; ok is false if there is none
+// or it is not a finite number.
+func plainNumber(s string, i int) (v float64, end int, ok bool) {
+	sgn := 1.0
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		if s[i] == '-' {
+			sgn = -1
+		}
+		i++
+	}
+	j := i
+	for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.') {
+		j++
+	}
+	if j == i || s[i] == '.' && (i+1 >= len(s) || s[i+1] < '0' || s[i+1] > '9') {
+		return 0, 0, false // not a number token of lex
+	}
+	if j < len(s) && (s[j] == 'e' || s[j] == 'E') {
+		k := j + 1
+		if k < len(s) && (s[k] == '+' || s[k] == '-') {
+			k++
+		}
+		if k < len(s) && s[k] >= '0' && s[k] <= '9' {
+			for k < len(s) && s[k] >= '0' && s[k] <= '9' {
+				k++
+			}
+			j = k
+		}
+	}
+	f, err := parseNumber(token{tNumber, s[i:j], i})
+	if err != nil {
+		return 0, 0, false
+	}
+	return sgn * f, j, true
+}
+
+func isASCIISpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// skipASCIISpace returns the index of the first byte of s from i on that
+// is not ASCII white space.
+func skipASCIISpace(s string, i int) int {
+	for i < len(s) && isASCIISpace(s[i]) {
+		i++
+	}
+	return i
+}
+
+// hasASCIIPrefixFold reports whether s starts with prefix, an upper-case
+// ASCII keyword, in ASCII letters of any case.
+func hasASCIIPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if isASCIILetter(c) {
+			c &^= 0x20
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
