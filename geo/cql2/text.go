@@ -59,22 +59,7 @@ func lex(s string) ([]token, error) {
 			toks = append(toks, token{k, str, i})
 			i = n
 		case r >= '0' && r <= '9' || r == '.' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
-			j := i
-			for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.') {
-				j++
-			}
-			if j < len(s) && (s[j] == 'e' || s[j] == 'E') {
-				k := j + 1
-				if k < len(s) && (s[k] == '+' || s[k] == '-') {
-					k++
-				}
-				if k < len(s) && s[k] >= '0' && s[k] <= '9' {
-					for k < len(s) && s[k] >= '0' && s[k] <= '9' {
-						k++
-					}
-					j = k
-				}
-			}
+			j := numberEnd(s, i)
 			toks = append(toks, token{tNumber, s[i:j], i})
 			i = j
 		case r == '_' || unicode.IsLetter(r):
@@ -820,12 +805,24 @@ func plainNumber(s string, i int) (v float64, end int, ok bool) {
 		}
 		i++
 	}
+	if i >= len(s) || !(s[i] >= '0' && s[i] <= '9' || s[i] == '.' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9') {
+		return 0, 0, false // not the start of a number token of lex
+	}
+	j := numberEnd(s, i)
+	f, err := parseNumber(token{tNumber, s[i:j], i})
+	if err != nil {
+		return 0, 0, false
+	}
+	return sgn * f, j, true
+}
+
+// numberEnd returns the end of the number token of lex that starts at
+// s[i] (a digit, or a point before a digit): digits and points, then an
+// exponent if digits follow its e and sign.
+func numberEnd(s string, i int) int {
 	j := i
 	for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.') {
 		j++
-	}
-	if j == i || s[i] == '.' && (i+1 >= len(s) || s[i+1] < '0' || s[i+1] > '9') {
-		return 0, 0, false // not a number token of lex
 	}
 	if j < len(s) && (s[j] == 'e' || s[j] == 'E') {
 		k := j + 1
@@ -839,11 +836,7 @@ func plainNumber(s string, i int) (v float64, end int, ok bool) {
 			j = k
 		}
 	}
-	f, err := parseNumber(token{tNumber, s[i:j], i})
-	if err != nil {
-		return 0, 0, false
-	}
-	return sgn * f, j, true
+	return j
 }
 
 func isASCIISpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
