@@ -55,7 +55,8 @@ type answer struct {
 //
 // An answer seen once is only remembered as a hash in a seenSet, so that
 // one-off queries (a map panned over bounding boxes, a click on the map)
-// never allocate one. Queries longer than maxAnswerQuery are not kept.
+// never allocate one. Paths and queries longer than maxAnswerQuery in all
+// are not kept, nor pages whose features are too large to pin.
 // When the answers reach maxAnswerBytes it starts again empty (a
 // resetMap). It is safe for concurrent use; an answerCache must be
 // made by newAnswerCache.
@@ -89,15 +90,17 @@ func (ac *answerCache) wanted(k answerKey) bool {
 	return ac.seen.sawBefore(hashStrings(ac.seed, k.path, k.base, k.query))
 }
 
-// keepable reports whether an answer whose features part has n bytes may
-// be kept: a download-sized page is not pinned.
-func keepable(n int) bool { return n <= maxCachedPage }
-
-// keep keeps a under k. The slices of a must not be changed after; the
-// header values are clipped here so that appending to one copies it.
-func (ac *answerCache) keep(k answerKey, a *answer) {
-	if !keepable(len(a.features)) {
-		return
+// keep keeps a under k. When a holds no features part (none of a
+// pageCache's), tail is copied as its own, unless it is download-sized
+// (over maxCachedPage), which is not pinned: then nothing is kept. The
+// slices of a must not be changed after; the header values are clipped
+// here so that appending to one copies it.
+func (ac *answerCache) keep(k answerKey, a *answer, tail []byte) {
+	if a.features == nil {
+		if len(tail) > maxCachedPage {
+			return
+		}
+		a.features, a.owned = slices.Clone(tail), len(tail)
 	}
 	a.crs, a.counts, a.links = slices.Clip(a.crs), slices.Clip(a.counts), slices.Clip(a.links)
 	w := len(a.start) + len(a.end) + a.owned + len(a.etag) + len(k.path) + len(k.base) + len(k.query) + answerOverhead

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"time"
 
@@ -163,15 +162,10 @@ func (s *Server) handleItems(c echo.Context) error {
 		*buf = appendPageFeatures(*buf, page, iq, encoded)
 	}
 	err = blobParts(c, mtGeoJSON, *buf, features)
-	if err == nil && keepable(len(features)+len(*buf)-head) && cache.answers.wanted(key) {
-		a := &answer{day: day, etag: etag, crs: crs, counts: counts, links: linkHeader, features: features,
+	if err == nil && cache.answers.wanted(key) {
+		cache.answers.keep(key, &answer{day: day, etag: etag, crs: crs, counts: counts, links: linkHeader, features: features,
 			start: appendItemsHeadStart(nil, len(all), len(page)),
-			end:   appendItemsHeadEnd(nil, col, links, cache)}
-		if features == nil {
-			a.features = slices.Clone((*buf)[head:])
-			a.owned = len(a.features)
-		}
-		cache.answers.keep(key, a)
+			end:   appendItemsHeadEnd(nil, col, links, cache)}, (*buf)[head:])
 	}
 	if cap(*buf) <= maxPooledBuffer {
 		s.bufs.Put(buf)
