@@ -152,16 +152,16 @@ func (s *Server) handleItemsDownload(c echo.Context, d *download) error {
 	if err != nil {
 		return err
 	}
-	if err := checkParams(c, downloadParams, isQueryableParam(snap.Fields(col.ID))); err != nil {
+	q := parseQueryList(c.Request().URL.RawQuery, nil)
+	if err := q.check(downloadParams, isQueryableParam(snap.Fields(col.ID))); err != nil {
 		return err
 	}
-	q := c.QueryParams()
 	name, layers, o, err := itemsDownload(snap, col, d, q)
 	if err != nil {
 		return err
 	}
 	var key *downloadKey
-	if len(q) == 1 && len(q["f"]) == 1 {
+	if len(q) == 1 && q[0].key == "f" {
 		key = &downloadKey{coll: col.ID, f: d.f}
 	}
 	return s.serveDownload(c, snap, d, name, layers, o, key)
@@ -170,7 +170,7 @@ func (s *Server) handleItemsDownload(c echo.Context, d *download) error {
 // itemsDownload returns the file name, the layer and the options of a
 // download of collection col as format d asked for by the query q, whose
 // parameter names checkParams has accepted; the error is an InputError.
-func itemsDownload(snap *geo.Snapshot, col *geo.Collection, d *download, q url.Values) (string, []gpkg.Layer, downloadOptions, error) {
+func itemsDownload(snap *geo.Snapshot, col *geo.Collection, d *download, q queryList) (string, []gpkg.Layer, downloadOptions, error) {
 	var o downloadOptions
 	iq, err := parseItemsQuery(q, col, snap.Fields(col.ID))
 	if err != nil {
@@ -183,21 +183,21 @@ func itemsDownload(snap *geo.Snapshot, col *geo.Collection, d *download, q url.V
 		return "", nil, o, geo.Invalidf("skipGeometry", "a %s download always has geometry", d.title)
 	}
 	o.created = snap.Created()
-	if q.Has("bom") {
+	if q.has("bom") {
 		if d.f != "csv" {
 			return "", nil, o, geo.Invalidf("bom", "bom applies to f=csv only")
 		}
-		if o.bom, err = strconv.ParseBool(q.Get("bom")); err != nil {
-			return "", nil, o, geo.Invalidf("bom", "%q is not true or false", q.Get("bom"))
+		if o.bom, err = strconv.ParseBool(q.get("bom")); err != nil {
+			return "", nil, o, geo.Invalidf("bom", "%q is not true or false", q.get("bom"))
 		}
 	}
 	all := selectFeatures(snap, col, iq)
-	if q.Has("limit") || q.Has("cursor") {
+	if q.has("limit") || q.has("cursor") {
 		all = iq.page(all)
 	}
 	name := col.ID
-	if q.Has("datetime") {
-		name += "-" + q.Get("datetime")
+	if q.has("datetime") {
+		name += "-" + q.get("datetime")
 	}
 	return fileName(name) + d.ext, []gpkg.Layer{{Collection: col, Features: all, Properties: iq.properties}}, o, nil
 }
@@ -354,7 +354,7 @@ func (s *Server) writeDownloads(fs *downloadFiles) {
 	for _, col := range snap.Collections() {
 		for i := range downloads {
 			d := &downloads[i]
-			name, layers, o, err := itemsDownload(snap, col, d, url.Values{"f": {d.f}})
+			name, layers, o, err := itemsDownload(snap, col, d, queryList{{"f", d.f}})
 			if err != nil || !write(downloadKey{coll: col.ID, f: d.f}, d, name, layers, o) {
 				return
 			}

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,15 +69,8 @@ func negotiate(c echo.Context) (format, error) {
 // checkParams returns a 400 naming the first query parameter that is not
 // in allowed (or accepted by extra), and for a parameter given twice.
 func checkParams(c echo.Context, allowed []string, extra func(string) bool) error {
-	for k, v := range c.QueryParams() {
-		if !slices.Contains(allowed, k) && (extra == nil || !extra(k)) {
-			return geo.Invalidf(k, "unknown query parameter %q", k)
-		}
-		if len(v) > 1 {
-			return geo.Invalidf(k, "query parameter %q given %d times", k, len(v))
-		}
-	}
-	return nil
+	var pairs [8]queryPair
+	return parseQueryList(c.Request().URL.RawQuery, pairs[:0]).check(allowed, extra)
 }
 
 // entityTag is a weak entity tag naming the parts, which must between them

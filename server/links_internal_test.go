@@ -70,7 +70,7 @@ func FuzzItemsLinks(f *testing.F) {
 		}
 		c := &geo.Collection{ID: coll}
 		iq := &itemsQuery{offset: offset, limit: limit}
-		got, header := itemsLinks(baseURL(base), c, q, iq, matched)
+		got, header := itemsLinks(baseURL(base), c, parseQueryList(query, nil), iq, matched)
 		want := itemsLinksReference(baseURL(base), c, q, iq, matched)
 		if !slices.Equal(got, want) {
 			t.Fatalf("links\n got %q\nwant %q", got, want)

@@ -130,10 +130,11 @@ func (s *Server) handleItems(c echo.Context) error {
 		}
 	}
 	qs := snap.Fields(col.ID)
-	if err := checkParams(c, itemsParams, isQueryableParam(qs)); err != nil {
+	var pairs [8]queryPair
+	q := parseQueryList(u.RawQuery, pairs[:0])
+	if err := q.check(itemsParams, isQueryableParam(qs)); err != nil {
 		return err
 	}
-	q := c.QueryParams()
 	iq, err := parseItemsQueryCached(q, col, qs, cache.filters)
 	if err != nil {
 		return err
@@ -206,16 +207,16 @@ func (s *Server) handleFeature(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := checkParams(c, featureParams, nil); err != nil {
+	q := parseQueryList(c.Request().URL.RawQuery, nil)
+	if err := q.check(featureParams, nil); err != nil {
 		return err
 	}
-	q := c.QueryParams()
 	iq := &itemsQuery{}
-	if iq.crs, err = parseCRS("crs", q.Get("crs")); err != nil {
+	if iq.crs, err = parseCRS("crs", q.get("crs")); err != nil {
 		return err
 	}
-	if q.Has("properties") {
-		if iq.properties, err = selectProperties(q.Get("properties"), col); err != nil {
+	if q.has("properties") {
+		if iq.properties, err = selectProperties(q.get("properties"), col); err != nil {
 			return err
 		}
 	}

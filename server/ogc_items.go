@@ -6,7 +6,6 @@ package server
 import (
 	"bytes"
 	"encoding/json"
-	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -34,50 +33,52 @@ type itemsQuery struct {
 // parseItemsQuery validates the query parameters q of an items request on
 // collection c; qs are the queryables of c. Without datetime there is no
 // temporal condition (OGC API – Features Part 1): every version matches.
-func parseItemsQuery(q url.Values, c *geo.Collection, qs []geo.Field) (*itemsQuery, error) {
+// A parameter given more than once counts by its first value (checkParams
+// refuses it before).
+func parseItemsQuery(q queryList, c *geo.Collection, qs []geo.Field) (*itemsQuery, error) {
 	return parseItemsQueryCached(q, c, qs, nil)
 }
 
 // parseItemsQueryCached is parseItemsQuery taking the filter from filters
 // (when not nil), the cache of the snapshot qs belong to.
-func parseItemsQueryCached(q url.Values, c *geo.Collection, qs []geo.Field, filters *filterCache) (*itemsQuery, error) {
+func parseItemsQueryCached(q queryList, c *geo.Collection, qs []geo.Field, filters *filterCache) (*itemsQuery, error) {
 	iq := &itemsQuery{}
 	var err error
-	if iq.limit, err = parseLimit(q.Get("limit")); err != nil {
+	if iq.limit, err = parseLimit(q.get("limit")); err != nil {
 		return nil, err
 	}
-	if iq.offset, err = parseCursor(q.Get("cursor")); err != nil {
+	if iq.offset, err = parseCursor(q.get("cursor")); err != nil {
 		return nil, err
 	}
-	if iq.crs, err = parseCRS("crs", q.Get("crs")); err != nil {
+	if iq.crs, err = parseCRS("crs", q.get("crs")); err != nil {
 		return nil, err
 	}
-	if _, ok := q["bbox-crs"]; ok && !q.Has("bbox") {
+	if q.has("bbox-crs") && !q.has("bbox") {
 		return nil, geo.Invalidf("bbox-crs", "bbox-crs needs bbox")
 	}
-	if q.Has("bbox") {
-		bc, err := parseCRS("bbox-crs", q.Get("bbox-crs"))
+	if q.has("bbox") {
+		bc, err := parseCRS("bbox-crs", q.get("bbox-crs"))
 		if err != nil {
 			return nil, err
 		}
-		b, err := parseBBox(q.Get("bbox"), bc)
+		b, err := parseBBox(q.get("bbox"), bc)
 		if err != nil {
 			return nil, err
 		}
 		iq.bbox = &b
 	}
-	if q.Has("datetime") {
-		if iq.when, err = parseDatetime(q.Get("datetime")); err != nil {
+	if q.has("datetime") {
+		if iq.when, err = parseDatetime(q.get("datetime")); err != nil {
 			return nil, err
 		}
 	}
-	for k, v := range q {
-		if slices.Contains(itemsParams, k) {
+	for i, p := range q {
+		if slices.Contains(itemsParams, p.key) || !q.first(i) {
 			continue
 		}
 		for _, qa := range qs {
-			if qa.Name == k {
-				pf, err := parsePropertyFilter(qa, v[0])
+			if qa.Name == p.key {
+				pf, err := parsePropertyFilter(qa, p.value)
 				if err != nil {
 					return nil, err
 				}
@@ -85,11 +86,11 @@ func parseItemsQueryCached(q url.Values, c *geo.Collection, qs []geo.Field, filt
 			}
 		}
 	}
-	if (q.Has("filter-lang") || q.Has("filter-crs")) && !q.Has("filter") {
+	if (q.has("filter-lang") || q.has("filter-crs")) && !q.has("filter") {
 		return nil, geo.Invalidf("filter-lang", "filter-lang and filter-crs need filter")
 	}
-	if q.Has("filter") {
-		text, lang, crs := q.Get("filter"), q.Get("filter-lang"), q.Get("filter-crs")
+	if q.has("filter") {
+		text, lang, crs := q.get("filter"), q.get("filter-lang"), q.get("filter-crs")
 		if filters != nil {
 			iq.filter, err = filters.parse(c.ID, text, lang, crs, qs)
 		} else {
@@ -99,8 +100,8 @@ func parseItemsQueryCached(q url.Values, c *geo.Collection, qs []geo.Field, filt
 			return nil, err
 		}
 	}
-	if q.Has("properties") {
-		if iq.properties, err = selectProperties(q.Get("properties"), c); err != nil {
+	if q.has("properties") {
+		if iq.properties, err = selectProperties(q.get("properties"), c); err != nil {
 			return nil, err
 		}
 	}
@@ -398,29 +399,29 @@ func appendPolygon(b []byte, p orb.Polygon, conv func(orb.Point) orb.Point) []by
 // are built in one buffer and cut from one string, and each href is cut
 // from its value: two allocations for them all, the string and the
 // arrays of links and values.
-func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matched int) (links []link, header []string) {
+func itemsLinks(b baseURL, c *geo.Collection, q queryList, iq *itemsQuery, matched int) (links []link, header []string) {
 	// The parameters of q but f, cursor and limit, which links change,
-	// escaped once for all links into enc, in key order.
-	var keyBuf [8]string
-	keys := keyBuf[:0]
-	for k := range q {
-		if k != "f" && k != "cursor" && k != "limit" {
-			keys = append(keys, k)
+	// escaped once for all links into enc, in key order, each key's values
+	// in the request's.
+	var pairBuf [8]queryPair
+	pairs := pairBuf[:0]
+	for _, p := range q {
+		if p.key != "f" && p.key != "cursor" && p.key != "limit" {
+			pairs = append(pairs, p)
 		}
 	}
-	slices.Sort(keys)
+	slices.SortStableFunc(pairs, func(x, y queryPair) int { return strings.Compare(x.key, y.key) })
 	var encBuf [512]byte
 	var keptBuf [8]keptParam
 	enc, kept := encBuf[:0], keptBuf[:0]
-	for _, k := range keys {
-		start := len(enc)
-		for i, v := range q[k] {
-			if i > 0 {
-				enc = append(enc, '&')
-			}
-			enc = appendQueryEscape(append(appendQueryEscape(enc, k), '='), v)
+	for i, p := range pairs {
+		if i > 0 && pairs[i-1].key == p.key {
+			enc = append(enc, '&')
+		} else {
+			kept = append(kept, keptParam{key: p.key, start: len(enc)})
 		}
-		kept = append(kept, keptParam{k, start, len(enc)})
+		enc = appendQueryEscape(append(appendQueryEscape(enc, p.key), '='), p.value)
+		kept[len(kept)-1].end = len(enc)
 	}
 	// out holds the header values one after the other, the collection's
 	// first: out[1:coll] is the collection's href, which starts the others.
@@ -445,7 +446,7 @@ func itemsLinks(b baseURL, c *geo.Collection, q url.Values, iq *itemsQuery, matc
 		spans[len(links)] = [4]int{v, len(out), v + 1, hrefEnd}
 		links = append(links, l)
 	}
-	cursor, limit := queryParam{"cursor", q["cursor"]}, queryParam{"limit", q["limit"]}
+	cursor, limit := queryParam{"cursor", q.values("cursor")}, queryParam{"limit", q.values("limit")}
 	add(link{Rel: "self", Type: mtGeoJSON, Title: "This page"}, cursor, limit)
 	add(link{Rel: "alternate", Type: mtHTML, Title: "This page as HTML"}, cursor, limit, queryParam{"f", htmlValue})
 	spans[len(links)] = [4]int{0, collEnd, 1, coll}

@@ -6,7 +6,6 @@ package server
 
 import (
 	"math"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -79,13 +78,13 @@ func toWGS84(c geo.CRS, param string) func(orb.Point) (orb.Point, error) {
 
 // parseSkipGeometry reads skipGeometry (strconv.ParseBool's spellings), the
 // same on items and on a single feature.
-func parseSkipGeometry(q url.Values) (bool, error) {
-	if !q.Has("skipGeometry") {
+func parseSkipGeometry(q queryList) (bool, error) {
+	if !q.has("skipGeometry") {
 		return false, nil
 	}
-	v, err := strconv.ParseBool(q.Get("skipGeometry"))
+	v, err := strconv.ParseBool(q.get("skipGeometry"))
 	if err != nil {
-		return false, geo.Invalidf("skipGeometry", "%q is not true or false", q.Get("skipGeometry"))
+		return false, geo.Invalidf("skipGeometry", "%q is not true or false", q.get("skipGeometry"))
 	}
 	return v, nil
 }
