@@ -146,11 +146,39 @@ func (e *Expr) IntersectsPoint() (orb.Point, bool) {
 	return orb.Point{}, false
 }
 
-// Transform returns a copy of the expression whose geometry literals have
-// every point replaced by fn's result; fn's first error is returned. It
+// Transform returns the expression with every point of its geometry
+// literals replaced by fn's result; fn's first error is returned. It
 // converts literals given in another CRS (filter-crs) to WGS84 lon/lat.
+// When fn changes no point (a literal already in CRS84, which fn only
+// checks) it returns e itself, an expression being never changed once
+// parsed; otherwise a copy, calling fn once more per point.
 func (e *Expr) Transform(fn func(orb.Point) (orb.Point, error)) (*Expr, error) {
 	var err error
+	same := true
+	walk(e.root, func(n node) {
+		s, ok := n.(*spatialNode)
+		if !ok {
+			return
+		}
+		for _, a := range s.args {
+			if a.g == nil {
+				continue
+			}
+			geo.EachPoint(a.g, func(p orb.Point) {
+				if err == nil {
+					q, e := fn(p)
+					err = e
+					same = same && q == p
+				}
+			})
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if same {
+		return e, nil
+	}
 	root := mapNode(e.root, func(g orb.Geometry) orb.Geometry {
 		return geo.ConvertGeometry(g, func(p orb.Point) orb.Point {
 			if err != nil {

@@ -2,6 +2,7 @@ package cql2_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -194,6 +195,45 @@ func TestBoundAndTransform(t *testing.T) {
 	}
 	if got := mustParse(t, "a = 1 AND S_INTERSECTS(g, POINT(1 1)) AND b = 2 AND a < 3").Properties(); strings.Join(got, ",") != "a,b" {
 		t.Errorf("Properties %v", got)
+	}
+}
+
+// TestTransformShares checks that Transform returns the expression itself
+// when no point changes, and otherwise a copy that leaves the original as
+// it was, whatever literal the changed point is in; and fn's error.
+func TestTransformShares(t *testing.T) {
+	const text = "S_INTERSECTS(geom, POINT(1 2)) OR (name = 'x' AND NOT S_WITHIN(geom, POLYGON((0 0, 3 0, 3 3, 0 0))))"
+	e := mustParse(t, strings.Replace(text, "S_WITHIN", "S_INTERSECTS", 1))
+	want := e.String()
+	same, err := e.Transform(func(p orb.Point) (orb.Point, error) { return p, nil })
+	if err != nil || same != e {
+		t.Fatalf("identity Transform = %p, %v; want the expression itself %p", same, err, e)
+	}
+	for _, moved := range []orb.Point{{1, 2}, {3, 3}} {
+		got, err := e.Transform(func(p orb.Point) (orb.Point, error) {
+			if p == moved {
+				return orb.Point{p[0] + 10, p[1]}, nil
+			}
+			return p, nil
+		})
+		if err != nil || got == e {
+			t.Fatalf("moving %v: Transform = %p, %v; want a copy", moved, got, err)
+		}
+		if s := got.String(); s == want || !strings.Contains(s, fmt.Sprintf("%g %g", moved[0]+10, moved[1])) {
+			t.Errorf("moving %v: %s", moved, s)
+		}
+		if e.String() != want {
+			t.Errorf("moving %v changed the original: %s", moved, e.String())
+		}
+	}
+	bad := errors.New("out of range")
+	if _, err := e.Transform(func(p orb.Point) (orb.Point, error) {
+		if p == (orb.Point{3, 0}) {
+			return p, bad
+		}
+		return p, nil
+	}); err != bad {
+		t.Errorf("Transform error %v, want %v", err, bad)
 	}
 }
 

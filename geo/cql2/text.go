@@ -760,7 +760,7 @@ func parsePointIntersects(s string) (e *Expr, ok bool) {
 		j++
 	}
 	prop := s[i:j]
-	if u := strings.ToUpper(prop); prop == "" || keywords[u] || geomKeywords[u] {
+	if prop == "" || isKeyword(prop) {
 		return nil, false
 	}
 	if i = skipASCIISpace(s, j); i >= len(s) || s[i] != ',' {
@@ -791,6 +791,24 @@ func parsePointIntersects(s string) (e *Expr, ok bool) {
 		return nil, false
 	}
 	return &Expr{root: &spatialNode{op: "S_INTERSECTS", args: [2]geomArg{{prop: prop}, {g: orb.Point{x, y}}}}}, true
+}
+
+// isKeyword reports whether the ASCII name is, in any case, a keyword or a
+// geometry keyword, without building its upper case.
+func isKeyword(name string) bool {
+	var up [32]byte // longer than every keyword
+	if len(name) > len(up) {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		up[i] = c
+	}
+	u := up[:len(name)]
+	return keywords[string(u)] || geomKeywords[string(u)]
 }
 
 // plainNumber reads at s[i:] a number as lex and parser.coord read one:
