@@ -27,12 +27,15 @@ type metrics struct {
 	inFlight   prometheus.Gauge
 	rejected   *prometheus.CounterVec // route: turned away by the expensive-request cap
 	tileCache  *prometheus.CounterVec // result: hit or miss
-	batchSize  prometheus.Histogram
-	snapInfo   *prometheus.GaugeVec // version
-	snapLoaded prometheus.Gauge
-	loadTime   prometheus.Gauge
-	features   *prometheus.GaugeVec // collection
-	reloads    *prometheus.CounterVec
+	// answerHit and answerMiss count GeoJSON items requests answered from
+	// the answer cache or built (beibeimap_items_answer_cache_requests_total).
+	answerHit, answerMiss prometheus.Counter
+	batchSize             prometheus.Histogram
+	snapInfo              *prometheus.GaugeVec // version
+	snapLoaded            prometheus.Gauge
+	loadTime              prometheus.Gauge
+	features              *prometheus.GaugeVec // collection
+	reloads               *prometheus.CounterVec
 	// routes and statusText are filled by forRoutes and read-only after.
 	routes     map[string]*routeSeries
 	statusText [600]string
@@ -57,6 +60,8 @@ func newMetrics() *metrics {
 	m.inFlight = prometheus.NewGauge(prometheus.GaugeOpts{Name: "beibeimap_http_requests_in_flight", Help: "Requests being answered now."})
 	m.rejected = counterVec(m.reg, "beibeimap_http_rejected_total", "Expensive requests turned away with 503 because too many were running.", "route")
 	m.tileCache = counterVec(m.reg, "beibeimap_tile_cache_requests_total", "Tile requests answered from the rendered-tile cache (hit) or rendered (miss).", "result")
+	answers := counterVec(m.reg, "beibeimap_items_answer_cache_requests_total", "GeoJSON items requests answered from the answer cache (hit) or built (miss).", "result")
+	m.answerHit, m.answerMiss = answers.WithLabelValues("hit"), answers.WithLabelValues("miss")
 	m.batchSize = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:    "beibeimap_lookup_batch_points",
 		Help:    "Points in each POST /lookup batch that was answered.",

@@ -126,8 +126,10 @@ func (s *Server) handleItems(c echo.Context) error {
 	key := answerKey{path: u.EscapedPath(), base: string(b), query: u.RawQuery}
 	if f == fJSON {
 		if a := cache.answers.get(key, day); a != nil {
+			s.metrics.answerHit.Inc()
 			return s.sendAnswer(c, a, now)
 		}
+		s.metrics.answerMiss.Inc()
 	}
 	qs := snap.Fields(col.ID)
 	var pairs [8]queryPair

@@ -119,6 +119,10 @@ func TestMetricsAndReadiness(t *testing.T) {
 	do(t, s, http.MethodGet, "/no/such/route")
 	do(t, s, http.MethodGet, "/tiles/10/843/418.mvt")
 	do(t, s, http.MethodGet, "/tiles/10/843/418.mvt")
+	for range 5 { // built twice (kept on its second asking), then answered from the cache
+		do(t, s, http.MethodGet, "/collections/districts/items?limit=2")
+	}
+	do(t, s, http.MethodGet, "/collections/districts/items?limit=2&f=html") // never looked up
 	req := httptest.NewRequest(http.MethodPost, "/lookup", strings.NewReader(`[[106.4,29.8],[106.5,29.9],[106.6,29.7]]`))
 	req.Header.Set("Content-Type", "application/json")
 	s.ServeHTTP(httptest.NewRecorder(), req)
@@ -138,6 +142,8 @@ func TestMetricsAndReadiness(t *testing.T) {
 		`beibeimap_http_requests_in_flight 1`, // the /metrics request itself
 		`beibeimap_tile_cache_requests_total{result="hit"} 1`,
 		`beibeimap_tile_cache_requests_total{result="miss"} 1`,
+		`beibeimap_items_answer_cache_requests_total{result="hit"} 3`,
+		`beibeimap_items_answer_cache_requests_total{result="miss"} 2`,
 		`beibeimap_lookup_batch_points_sum 3`,
 		`beibeimap_reloads_total{result="failed"} 1`,
 		`beibeimap_reloads_total{result="ok"} 1`,
