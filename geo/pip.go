@@ -109,27 +109,18 @@ func (pp *Prepared) Bound() orb.Bound { return pp.bound }
 // boundary rule (see the package documentation): interior points are inside,
 // points on a boundary are inside exactly when the polygon lies east of the
 // point (or north, on a horizontal edge). Points in holes are outside.
-func (pp *Prepared) Contains(pt orb.Point) bool {
-	x, y := pt[0], pt[1]
-	if x < pp.bound.Min[0] || x > pp.bound.Max[0] || y < pp.bound.Min[1] || y > pp.bound.Max[1] {
-		return false
-	}
-	b := pp.band(y)
-	in := false
-	for _, ei := range pp.idx[pp.starts[b]:pp.starts[b+1]] {
-		e := &pp.edges[ei]
-		if crosses(e, x, y) {
-			in = !in
-		}
-	}
-	return in
-}
+func (pp *Prepared) Contains(pt orb.Point) bool { return pp.within(pt, false) }
 
 // Covers reports whether pt lies in the closed polygon: inside it or on the
 // boundary of one of its rings (a point on a hole's edge included), as
 // Covers of the polygon says. An edge holding pt spans pt's latitude, so
 // only the edges of pt's band are read.
-func (pp *Prepared) Covers(pt orb.Point) bool {
+func (pp *Prepared) Covers(pt orb.Point) bool { return pp.within(pt, true) }
+
+// within is Contains, or Covers when closed: the crossings of the ray from
+// pt with the edges of pt's band, and with closed an edge holding pt
+// answering true at once.
+func (pp *Prepared) within(pt orb.Point, closed bool) bool {
 	x, y := pt[0], pt[1]
 	if x < pp.bound.Min[0] || x > pp.bound.Max[0] || y < pp.bound.Min[1] || y > pp.bound.Max[1] {
 		return false
@@ -138,7 +129,7 @@ func (pp *Prepared) Covers(pt orb.Point) bool {
 	in := false
 	for _, ei := range pp.idx[pp.starts[b]:pp.starts[b+1]] {
 		e := &pp.edges[ei]
-		if onSegment(orb.Point{e.x0, e.y0}, orb.Point{e.x1, e.y1}, pt) {
+		if closed && onSegment(orb.Point{e.x0, e.y0}, orb.Point{e.x1, e.y1}, pt) {
 			return true
 		}
 		if crosses(e, x, y) {
