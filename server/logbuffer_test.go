@@ -37,8 +37,9 @@ func (s *syncBuffer) snapshot() (string, int) {
 }
 
 // TestLogBuffer: 8 writers × 2,000 lines arrive whole, each line intact,
-// in far fewer writes than lines; a line waits at most the interval; Close
-// writes the rest; an error of the writer is reported.
+// each writer's in the order written, in far fewer writes than lines; a
+// line waits at most the interval; Close writes the rest; an error of the
+// writer is reported.
 func TestLogBuffer(t *testing.T) {
 	out := &syncBuffer{}
 	lb := server.NewLogBuffer(out, time.Hour)
@@ -62,11 +63,19 @@ func TestLogBuffer(t *testing.T) {
 		t.Fatalf("%d lines, want 16000", len(lines))
 	}
 	seen := map[string]bool{}
+	next := make([]int, 8) // each writer's lines come in the order written
 	for _, l := range lines {
 		var g, i int
 		if _, err := fmt.Sscanf(l, "level=INFO msg=request writer=%d line=%d path=/collections/townships/items", &g, &i); err != nil || seen[l] {
 			t.Fatalf("line %q broken or repeated", l)
 		}
+		if g < 0 || g >= len(next) {
+			t.Fatalf("line %q from no writer", l)
+		}
+		if i != next[g] {
+			t.Fatalf("line %q out of order: writer %d's line %d was due", l, g, next[g])
+		}
+		next[g]++
 		seen[l] = true
 	}
 	if writes > 16000/100 {
